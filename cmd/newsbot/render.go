@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/newsbot/newsbot/commands"
+)
+
+var mdEscapeRE = regexp.MustCompile(`\\([\\*_~` + "`" + `|>\[\]<#-])`)
+
+// plain turns a reply's Discord Markdown into terminal text: escapes removed,
+// bold kept as **word** which reads well in a terminal too.
+func plain(md string) string {
+	return strings.ReplaceAll(mdEscapeRE.ReplaceAllString(md, "$1"), "\u200b", "")
+}
+
+// renderTerminal renders a reply for a terminal: the same pieces as the Discord
+// embeds, one block per card.
+func renderTerminal(r *commands.Reply) string {
+	var b strings.Builder
+	if r.Text != "" {
+		b.WriteString(plain(r.Text) + "\n")
+	}
+	for i, c := range r.Cards {
+		if i > 0 || r.Text != "" {
+			b.WriteString("\n")
+		}
+		if c.Body != "" {
+			body := plain(c.Body)
+			if c.Speaker != "" {
+				body = "“" + body + "”"
+			}
+			b.WriteString(body + "\n")
+		}
+		if c.Speaker != "" {
+			who := "— " + c.Speaker
+			if c.SpeakerTitle != "" {
+				who += ", " + c.SpeakerTitle
+			}
+			b.WriteString(who + "\n")
+		}
+		for _, f := range c.Fields {
+			fmt.Fprintf(&b, "%s: %s\n", f.Name, plain(f.Value))
+		}
+		b.WriteString("  " + c.Title)
+		var meta []string
+		if c.Source != "" {
+			meta = append(meta, c.Source)
+		}
+		if !c.Published.IsZero() {
+			meta = append(meta, c.Published.Format("2 Jan 2006"))
+		}
+		if len(meta) > 0 {
+			b.WriteString(" (" + strings.Join(meta, ", ") + ")")
+		}
+		b.WriteString("\n")
+		if c.URL != "" {
+			b.WriteString("  " + c.URL + "\n")
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,270 @@
+// Package index is newsbot's full-text index (bleve, on disk): the mapping,
+// batched writes, and the queries behind Search, Ask, Quotes and Suggest. It is
+// derived from the store and can always be rebuilt from it.
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/newsbot/newsbot/news"
+)
+
+// MappingVersion changes whenever the mapping does; an index built with another
+// version must be rebuilt (newsbot reindex).
+const MappingVersion = "1"
+
+// GlobalGuild is the guild value indexed for articles visible everywhere:
+// keyword fields cannot hold an empty string.
+const GlobalGuild = "_global"
+
+// ArticleSource gives the index the text it does not store: the articles
+// themselves, kept by the store.
+type ArticleSource interface {
+	Articles(ids []string) (map[string]*news.Article, error)
+}
+
+// Index is an open bleve index plus what it needs to build replies.
+type Index struct {
+	bleve    bleve.Index
+	path     string
+	src      ArticleSource
+	analyzer analysis.Analyzer
+}
+
+// ErrLocked means another process holds the index open.
+var ErrLocked = errors.New("index: in use by another process")
+
+// Open opens the index at path, creating it when it does not exist. The lock of
+// another process is waited on for at most a second.
+func Open(path string, src ArticleSource) (*Index, error) {
+	rt := map[string]any{"bolt_timeout": "1s"}
+	b, err := bleve.OpenUsing(path, rt)
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		m, merr := newMapping()
+		if merr != nil {
+			return nil, fmt.Errorf("index: mapping: %w", merr)
+		}
+		b, err = bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, rt)
+		if err == nil {
+			err = b.SetInternal([]byte("mapping_version"), []byte(MappingVersion))
+		}
+	}
+	if err != nil {
+		if strings.Contains(err.Error(), "timeout") {
+			return nil, fmt.Errorf("%w (%s)", ErrLocked, path)
+		}
+		return nil, fmt.Errorf("index: open %s: %w", path, err)
+	}
+	v, _ := b.GetInternal([]byte("mapping_version"))
+	if string(v) != MappingVersion {
+		b.Close()
+		return nil, fmt.Errorf("index: %s was built by another version of newsbot (mapping %q, want %q): run newsbot reindex", path, v, MappingVersion)
+	}
+	an := b.Mapping().AnalyzerNamed(en.AnalyzerName)
+	if an == nil {
+		b.Close()
+		return nil, fmt.Errorf("index: analyzer %q missing", en.AnalyzerName)
+	}
+	return &Index{bleve: b, path: path, src: src, analyzer: an}, nil
+}
+
+// Close closes the index.
+func (ix *Index) Close() error { return ix.bleve.Close() }
+
+// Path is the index folder.
+func (ix *Index) Path() string { return ix.path }
+
+// Size is the index's size on disk in bytes.
+func (ix *Index) Size() int64 {
+	var n int64
+	_ = filepath.WalkDir(ix.path, func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// DocCount is the number of articles indexed.
+func (ix *Index) DocCount() (int, error) {
+	req := bleve.NewSearchRequestOptions(typeQuery(docArticle), 0, 0, false)
+	res, err := ix.bleve.Search(req)
+	if err != nil {
+		return 0, fmt.Errorf("index: count: %w", err)
+	}
+	return int(res.Total), nil
+}
+
+const (
+	docArticle = "article"
+	docQuote   = "quote"
+)
+
+// articleDoc is what bleve sees of an article: text to search and fields to
+// filter on. Nothing is stored; replies read the article from the store.
+type articleDoc struct {
+	Type      string    `json:"type"`
+	Title     string    `json:"title"`
+	Body      string    `json:"body"`
+	Source    string    `json:"source"`
+	Guild     string    `json:"guild"`
+	Published time.Time `json:"published,omitzero"`
+	Ingested  time.Time `json:"ingested"`
+}
+
+// BleveType tells bleve which document mapping applies.
+func (d articleDoc) BleveType() string { return docArticle }
+
+func guildValue(g string) string {
+	if g == "" {
+		return GlobalGuild
+	}
+	return g
+}
+
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	text := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = en.AnalyzerName
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+	kw := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	date := func() *mapping.FieldMapping {
+		f := bleve.NewDateTimeFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		return f
+	}
+	art := bleve.NewDocumentStaticMapping()
+	art.AddFieldMappingsAt("title", text())
+	art.AddFieldMappingsAt("body", text())
+	art.AddFieldMappingsAt("type", kw())
+	art.AddFieldMappingsAt("source", kw())
+	art.AddFieldMappingsAt("guild", kw())
+	art.AddFieldMappingsAt("published", date())
+	art.AddFieldMappingsAt("ingested", date())
+
+	q := bleve.NewDocumentStaticMapping()
+	q.AddFieldMappingsAt("text", text())
+	q.AddFieldMappingsAt("type", kw())
+	q.AddFieldMappingsAt("speaker", kw())        // canonical speaker key
+	q.AddFieldMappingsAt("speaker_text", text()) // names and title, for word search
+	q.AddFieldMappingsAt("article", kw())
+	q.AddFieldMappingsAt("source", kw())
+	q.AddFieldMappingsAt("guild", kw())
+	q.AddFieldMappingsAt("kind", kw())
+	q.AddFieldMappingsAt("published", date())
+
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = bindex.BM25Scoring
+	m.DefaultAnalyzer = en.AnalyzerName
+	m.DefaultMapping = bleve.NewDocumentDisabledMapping()
+	m.AddDocumentMapping(docArticle, art)
+	m.AddDocumentMapping(docQuote, q)
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	return m, m.Validate()
+}
+
+// batchSize bounds one bleve batch: large enough for throughput, small enough to
+// keep memory flat during a bulk ingest.
+const batchSize = 500
+
+// IndexArticles adds or replaces articles (and their quotes) in batches.
+func (ix *Index) IndexArticles(ctx context.Context, arts []*news.Article) error {
+	b := ix.bleve.NewBatch()
+	flush := func() error {
+		if b.Size() == 0 {
+			return nil
+		}
+		if err := ix.bleve.Batch(b); err != nil {
+			return fmt.Errorf("index: batch: %w", err)
+		}
+		b.Reset()
+		return nil
+	}
+	for _, a := range arts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		doc := articleDoc{
+			Type:      docArticle,
+			Title:     a.Title,
+			Body:      a.Body(),
+			Source:    a.Source,
+			Guild:     guildValue(a.Guild),
+			Published: a.Published,
+			Ingested:  a.Ingested,
+		}
+		if err := b.Index(a.ID, doc); err != nil {
+			return fmt.Errorf("index: %s: %w", a.ID, err)
+		}
+		if err := ix.addQuotes(b, a); err != nil {
+			return err
+		}
+		if b.Size() >= batchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+// DeleteArticle removes an article and its quotes.
+func (ix *Index) DeleteArticle(a *news.Article) error {
+	b := ix.bleve.NewBatch()
+	b.Delete(a.ID)
+	for i := range a.Quotes {
+		b.Delete(quoteID(a.ID, i))
+	}
+	if err := ix.bleve.Batch(b); err != nil {
+		return fmt.Errorf("index: delete %s: %w", a.ID, err)
+	}
+	return nil
+}
+
+// Has reports which of the ids the index holds.
+func (ix *Index) Has(ids []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+	res, err := ix.bleve.Search(req)
+	if err != nil {
+		return nil, fmt.Errorf("index: lookup: %w", err)
+	}
+	for _, h := range res.Hits {
+		out[h.ID] = true
+	}
+	return out, nil
+}

@@ -1,0 +1,77 @@
+package index
+
+import (
+	"regexp"
+	"strings"
+)
+
+// AnswerKind is the kind of answer a question wants.
+type AnswerKind string
+
+const (
+	KindAny    AnswerKind = "any"
+	KindPerson AnswerKind = "person"
+	KindNumber AnswerKind = "number"
+	KindPlace  AnswerKind = "place"
+	KindDate   AnswerKind = "date"
+	KindQuote  AnswerKind = "quote"
+	KindReason AnswerKind = "reason"
+)
+
+var (
+	placeNouns    = `(?:town|city|cities|country|countries|state|province|region|street|road|part|district|village|island|area|county|neighbou?rhood|venue|building|hospital|airport|port|prison|capital|location|site|place|suburb|municipality|river|sea|ocean|mountain|continent|nation)`
+	personNouns   = `(?:judge|president|astronauts?|person|people|man|men|woman|women|guy|player|minister|leader|actor|actress|artist|author|writer|officials?|officer|candidate|politician|athlete|runner|driver|pilot|singer|company|companies|group|team|party|organi[sz]ation|agency|airline|club|band|lawyer|prosecutor|doctor|scientist|researcher|victims?|suspects?|senator|governor|mayor|king|queen|prince|princess|pope|chancellor|premier|ceo|founder|director|coach|journalist|reporter|spokes(?:man|woman|person)|activist|star|comedian|musician|rapper|economist|head|chief)`
+	questionRules = []struct {
+		re   *regexp.Regexp
+		kind AnswerKind
+	}{
+		{regexp.MustCompile(`^(?:so |and |but )?what (?:did|does|do|has|have|had|was|is) .{2,80}? (?:say|said|tweet|tweeted|write|wrote|tell|told|state|stated|claim|claimed|post|posted|announce|announced|add|added|warn|warned|call|called|describe|described)\b`), KindQuote},
+		{regexp.MustCompile(`\bhow (?:many|much|old|long|far|big|large|tall|high|fast|heavy|deep|wide|often)\b|\bwhat (?:percentage|percent|proportion|share|fraction)\b|\b(?:vote count|death toll|how many|what (?:was|is) the (?:score|toll|count|number|total|margin|tally|age|size|cost|price|amount|value|sum|speed|distance|height|time))\b|\bexact time\b|\bwhat age\b`), KindNumber},
+		{regexp.MustCompile(`^(?:so |and |but )?when\b|\b(?:what|which|in what|in which) (?:year|years|date|day|month|decade|century|time of year)\b|\bduring which years\b|\bsince when\b|\bfrom what date\b|\bhow long ago\b`), KindDate},
+		{regexp.MustCompile(`^(?:so |and |but )?where\b|\b(?:what|which|in what|in which|at what|at which|from what|from which) ` + placeNouns + `\b`), KindPlace},
+		{regexp.MustCompile(`^(?:so |and |but )?(?:who|whom|whose)\b|\b(?:what|which)(?:'s| is| was)? the name of\b|\b(?:which|what) ` + personNouns + `\b|\bwhat(?:'s| is| was) the name of the ` + personNouns + `\b`), KindPerson},
+		{regexp.MustCompile(`^(?:so |and |but )?why\b|\bwhat (?:caused|causes|led to)\b|\bfor what reason\b|\bwhat (?:illness|disease|condition)\b`), KindReason},
+	}
+)
+
+// question is a question understood: what kind of answer it wants, its content
+// words as index terms, and the names it mentions.
+type question struct {
+	text  string
+	kind  AnswerKind
+	terms []string        // distinct stems, in order
+	names map[string]bool // stems of capitalised words after the first word
+}
+
+// questionNoise are stems that say how a question is asked, not what about.
+var questionNoise = map[string]bool{
+	"name": true, "guy": true, "exact": true, "exactli": true, "roughli": true, "approxim": true, "call": false,
+	"happen": true, "tell": false, "know": true, "thing": true, "kind": true, "type": true, "get": true,
+	"realli": true, "actual": true, "s": true, "d": true, "accord": true, "mani": true, "much": true, "long": true, "old": true,
+	"year": false, "peopl": false,
+}
+
+func (ix *Index) parseQuestion(text string) question {
+	q := question{text: text, kind: KindAny, names: map[string]bool{}}
+	lower := strings.ToLower(strings.TrimSpace(text))
+	lower = strings.ReplaceAll(lower, "’", "'")
+	for _, r := range questionRules {
+		if r.re.MatchString(lower) {
+			q.kind = r.kind
+			break
+		}
+	}
+	seen := map[string]bool{}
+	for _, t := range ix.tokens(text) {
+		if seen[t.term] || questionNoise[t.term] {
+			continue
+		}
+		seen[t.term] = true
+		q.terms = append(q.terms, t.term)
+		word := text[t.start:t.end]
+		if t.start > 0 && word != "" && word[0] >= 'A' && word[0] <= 'Z' {
+			q.names[t.term] = true
+		}
+	}
+	return q
+}

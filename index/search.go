@@ -1,0 +1,156 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/newsbot/newsbot/news"
+)
+
+// MaxQueryRunes bounds a query or question; longer ones are cut by the caller
+// (with a note) or refused here.
+const MaxQueryRunes = 300
+
+// ErrEmptyQuery is returned for a query with no searchable words.
+var ErrEmptyQuery = errors.New("the query has no words to search for")
+
+// Scope says whose articles a request may see: a guild's own plus the global
+// ones. The zero Scope sees the global articles only.
+type Scope struct{ Guild string }
+
+func (s Scope) query() query.Query {
+	g := bleve.NewTermQuery(GlobalGuild)
+	g.SetField("guild")
+	if s.Guild == "" {
+		return g
+	}
+	own := bleve.NewTermQuery(s.Guild)
+	own.SetField("guild")
+	return bleve.NewDisjunctionQuery(g, own)
+}
+
+func typeQuery(t string) query.Query {
+	q := bleve.NewTermQuery(t)
+	q.SetField("type")
+	return q
+}
+
+// SearchOptions is a search request.
+type SearchOptions struct {
+	Query  string
+	Scope  Scope
+	Source string
+	Since  time.Time // inclusive
+	Until  time.Time // exclusive
+	Limit  int
+	Offset int
+}
+
+// SearchHit is one article found, with its snippet in Discord Markdown (matched
+// words bold, everything else escaped).
+type SearchHit struct {
+	Article *news.Article
+	Snippet string
+	Score   float64
+}
+
+// SearchResult is the page of hits asked for, and how many there are in all.
+type SearchResult struct {
+	Query string
+	Total int
+	Hits  []SearchHit
+}
+
+// CheckQuery refuses queries that are empty or too long.
+func CheckQuery(q string) error {
+	if strings.TrimSpace(q) == "" {
+		return ErrEmptyQuery
+	}
+	if n := utf8.RuneCountInString(q); n > MaxQueryRunes {
+		return fmt.Errorf("the query is %d characters long; the most is %d", n, MaxQueryRunes)
+	}
+	return nil
+}
+
+// textQuery matches words in an article's title and body, any of them, ranked
+// by BM25 with the title weighing more. User text never reaches bleve's query
+// syntax, so no one can build wildcard, regexp or fuzzy queries.
+func textQuery(text string, titleBoost float64) query.Query {
+	t := bleve.NewMatchQuery(text)
+	t.SetField("title")
+	t.SetBoost(titleBoost)
+	b := bleve.NewMatchQuery(text)
+	b.SetField("body")
+	return bleve.NewDisjunctionQuery(t, b)
+}
+
+func (o SearchOptions) filters(docType string) []query.Query {
+	fs := []query.Query{typeQuery(docType), o.Scope.query()}
+	if o.Source != "" {
+		s := bleve.NewTermQuery(o.Source)
+		s.SetField("source")
+		fs = append(fs, s)
+	}
+	if !o.Since.IsZero() || !o.Until.IsZero() {
+		var start, end time.Time
+		if !o.Since.IsZero() {
+			start = o.Since
+		}
+		if !o.Until.IsZero() {
+			end = o.Until
+		}
+		incl, excl := true, false
+		r := bleve.NewDateRangeInclusiveQuery(start, end, &incl, &excl)
+		r.SetField("published")
+		fs = append(fs, r)
+	}
+	return fs
+}
+
+// Search finds the best articles for a query.
+func (ix *Index) Search(ctx context.Context, o SearchOptions) (*SearchResult, error) {
+	if err := CheckQuery(o.Query); err != nil {
+		return nil, err
+	}
+	terms := ix.queryTerms(o.Query)
+	if len(terms) == 0 {
+		return nil, ErrEmptyQuery
+	}
+	if o.Limit <= 0 {
+		o.Limit = 5
+	}
+	q := bleve.NewBooleanQuery()
+	q.AddMust(textQuery(o.Query, 2))
+	for _, f := range o.filters(docArticle) {
+		q.AddFilter(f)
+	}
+	req := bleve.NewSearchRequestOptions(q, o.Limit, o.Offset, false)
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	out := &SearchResult{Query: o.Query, Total: int(res.Total)}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	arts, err := ix.src.Articles(ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range res.Hits {
+		a := arts[h.ID]
+		if a == nil {
+			continue // deleted between the search and the read
+		}
+		out.Hits = append(out.Hits, SearchHit{Article: a, Snippet: ix.Snippet(a, terms, SnippetRunes), Score: h.Score})
+	}
+	return out, nil
+}

@@ -1,0 +1,236 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/newsbot/newsbot/news"
+)
+
+// Failure is one input or record that could not be ingested.
+type Failure struct {
+	Ref string
+	Err error
+}
+
+func (f Failure) Error() string { return fmt.Sprintf("%s: %v", f.Ref, f.Err) }
+
+// Report sums up an ingest.
+type Report struct {
+	Ingested   int
+	Duplicates int
+	Failed     int
+	Failures   []Failure
+	// Added are the articles stored by this ingest.
+	Added []*news.Article
+}
+
+// addBatch is how many parsed articles are written in one store transaction
+// and index batch.
+const addBatch = 500
+
+// FileOptions apply to every article of an ingest.
+type FileOptions struct {
+	Defaults news.Defaults
+	Stdin    io.Reader // read for the path "-"
+	Progress func(done int)
+}
+
+// batcher gathers parsed articles and writes them in batches, counting
+// failures and duplicates, for every kind of input.
+type batcher struct {
+	lib     *Library
+	opt     FileOptions
+	rep     Report
+	pending []*news.Article
+	// seen catches the same article twice in one run, which the store would
+	// otherwise see only after the batch.
+	seen map[string]bool
+}
+
+func (b *batcher) fail(ref string, err error) {
+	b.rep.Failed++
+	b.rep.Failures = append(b.rep.Failures, Failure{Ref: ref, Err: err})
+}
+
+func (b *batcher) take(ctx context.Context, items []news.Item) error {
+	for _, it := range items {
+		if it.Err != nil {
+			b.fail(it.Ref, it.Err)
+			continue
+		}
+		if b.seen[it.Article.ID] {
+			b.rep.Duplicates++
+			continue
+		}
+		b.seen[it.Article.ID] = true
+		b.pending = append(b.pending, it.Article)
+		if len(b.pending) >= addBatch {
+			if err := b.flush(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (b *batcher) flush(ctx context.Context) error {
+	if len(b.pending) == 0 {
+		return nil
+	}
+	res, err := b.lib.Add(ctx, b.pending)
+	if err != nil {
+		return err
+	}
+	b.rep.Ingested += len(res.Added)
+	b.rep.Duplicates += len(res.Duplicates)
+	b.rep.Added = append(b.rep.Added, res.Added...)
+	b.pending = nil
+	if b.opt.Progress != nil {
+		b.opt.Progress(b.rep.Ingested + b.rep.Duplicates + b.rep.Failed)
+	}
+	return nil
+}
+
+func (l *Library) newBatcher(opt FileOptions) *batcher {
+	return &batcher{lib: l, opt: opt, seen: map[string]bool{}}
+}
+
+// IngestPaths ingests files, folders (recursively) and "-" for standard input.
+// Each input or record that fails is reported and the rest goes on; nothing is
+// left half-written. The error is for the library failing, not an input.
+func (l *Library) IngestPaths(ctx context.Context, paths []string, opt FileOptions) (Report, error) {
+	b := l.newBatcher(opt)
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return b.rep, err
+		}
+		if p == "-" {
+			data, err := readCapped(opt.Stdin)
+			if err != nil {
+				b.fail("-", err)
+				continue
+			}
+			if err := b.take(ctx, news.Parse("-", data, "", opt.Defaults)); err != nil {
+				return b.rep, err
+			}
+			continue
+		}
+		files, err := listFiles(p)
+		if err != nil {
+			b.fail(p, err)
+			continue
+		}
+		for _, f := range files {
+			data, err := readFile(f)
+			if err != nil {
+				b.fail(f, err)
+				continue
+			}
+			if err := b.take(ctx, news.Parse(f, data, "", opt.Defaults)); err != nil {
+				return b.rep, err
+			}
+		}
+	}
+	return b.rep, b.flush(ctx)
+}
+
+// IngestFS ingests the named files of a file system (the embedded sample).
+func (l *Library) IngestFS(ctx context.Context, fsys fs.FS, names []string, opt FileOptions) (Report, error) {
+	b := l.newBatcher(opt)
+	for _, name := range names {
+		f, err := fsys.Open(name)
+		if err != nil {
+			b.fail(name, err)
+			continue
+		}
+		data, err := readCapped(f)
+		f.Close()
+		if err != nil {
+			b.fail(name, err)
+			continue
+		}
+		if err := b.take(ctx, news.Parse(name, data, "", opt.Defaults)); err != nil {
+			return b.rep, err
+		}
+	}
+	return b.rep, b.flush(ctx)
+}
+
+// IngestItems ingests articles parsed elsewhere (a fetched page, a message).
+func (l *Library) IngestItems(ctx context.Context, items []news.Item) (Report, error) {
+	b := l.newBatcher(FileOptions{})
+	if err := b.take(ctx, items); err != nil {
+		return b.rep, err
+	}
+	return b.rep, b.flush(ctx)
+}
+
+// listFiles expands a folder into its regular files, sorted, skipping hidden
+// ones; a file is itself.
+func listFiles(p string) ([]string, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	if !fi.IsDir() {
+		return []string{p}, nil
+	}
+	var out []string
+	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if path != p && len(name) > 1 && name[0] == '.' {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() {
+			out = append(out, path)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out, err
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	defer f.Close()
+	return readCapped(f)
+}
+
+// readCapped reads at most news.MaxInputBytes, refusing larger inputs whole.
+func readCapped(r io.Reader) ([]byte, error) {
+	if r == nil {
+		return nil, errors.New("no input")
+	}
+	data, err := io.ReadAll(io.LimitReader(r, news.MaxInputBytes+1))
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	if len(data) > news.MaxInputBytes {
+		return nil, fmt.Errorf("over the %d MB size limit", news.MaxInputBytes>>20)
+	}
+	return data, nil
+}

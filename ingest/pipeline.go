@@ -1,0 +1,224 @@
+// Package ingest brings articles in: it opens a data folder (store and index
+// together), and takes files, folders and standard input through parsing and
+// quote extraction into the store and the index.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/newsbot/newsbot/index"
+	"github.com/newsbot/newsbot/news"
+	"github.com/newsbot/newsbot/news/quotes"
+	"github.com/newsbot/newsbot/store"
+)
+
+// Library is an open data folder: the store (source of truth) and the index
+// derived from it.
+type Library struct {
+	Dir   string
+	Store *store.Store
+	Index *index.Index
+	log   *slog.Logger
+}
+
+// Paths inside a data folder.
+const (
+	storeFile   = "newsbot.db"
+	indexFolder = "index"
+)
+
+// Open opens (or creates) a data folder. Articles the store holds but the index
+// may not (a crash between the two writes) are indexed again; an index that
+// cannot be opened is rebuilt from the store. The store is never deleted.
+func Open(ctx context.Context, dir string, log *slog.Logger) (*Library, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("ingest: data folder %s: %w", dir, err)
+	}
+	st, err := store.Open(filepath.Join(dir, storeFile), time.Second)
+	if err != nil {
+		return nil, err
+	}
+	lib := &Library{Dir: dir, Store: st, log: log}
+	idxPath := filepath.Join(dir, indexFolder)
+	ix, err := index.Open(idxPath, st)
+	if errors.Is(err, index.ErrLocked) {
+		st.Close()
+		return nil, err
+	}
+	if err != nil {
+		log.Warn("index cannot be opened; rebuilding it from the store", "path", idxPath, "err", err)
+		if ix, err = lib.rebuild(ctx, idxPath); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	lib.Index = ix
+	if err := lib.reconcile(ctx); err != nil {
+		lib.Close()
+		return nil, err
+	}
+	return lib, nil
+}
+
+// Close closes the index, then the store.
+func (l *Library) Close() error {
+	var errs []error
+	if l.Index != nil {
+		errs = append(errs, l.Index.Close())
+	}
+	errs = append(errs, l.Store.Close())
+	return errors.Join(errs...)
+}
+
+// reconcile indexes the articles left pending by an interrupted write.
+func (l *Library) reconcile(ctx context.Context) error {
+	ids, err := l.Store.Pending()
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	arts, err := l.Store.Articles(ids)
+	if err != nil {
+		return err
+	}
+	list := make([]*news.Article, 0, len(arts))
+	for _, a := range arts {
+		list = append(list, a)
+	}
+	l.log.Info("indexing articles an interrupted write left out", "count", len(list))
+	if err := l.Index.IndexArticles(ctx, list); err != nil {
+		return err
+	}
+	return l.Store.MarkIndexed(ids)
+}
+
+// rebuild makes a new index at path from every stored article.
+func (l *Library) rebuild(ctx context.Context, path string) (*index.Index, error) {
+	tmp := path + ".new"
+	if err := os.RemoveAll(tmp); err != nil {
+		return nil, fmt.Errorf("ingest: rebuild: %w", err)
+	}
+	ix, err := index.Open(tmp, l.Store)
+	if err != nil {
+		return nil, err
+	}
+	var batch []*news.Article
+	var ids []string
+	flush := func() error {
+		if err := ix.IndexArticles(ctx, batch); err != nil {
+			return err
+		}
+		batch, ids = batch[:0], ids[:0]
+		return nil
+	}
+	err = l.Store.ForEach(func(a *news.Article) error {
+		batch = append(batch, a)
+		ids = append(ids, a.ID)
+		if len(batch) == 1000 {
+			return flush()
+		}
+		return ctx.Err()
+	})
+	if err == nil {
+		err = flush()
+	}
+	if cerr := ix.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("ingest: rebuild index: %w", err)
+	}
+	// Swap the new index in only once it is complete.
+	old := path + ".old"
+	os.RemoveAll(old)
+	if _, err := os.Stat(path); err == nil {
+		if err := os.Rename(path, old); err != nil {
+			return nil, fmt.Errorf("ingest: rebuild: %w", err)
+		}
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return nil, fmt.Errorf("ingest: rebuild: %w", err)
+	}
+	os.RemoveAll(old)
+	if pend, err := l.Store.Pending(); err == nil && len(pend) > 0 {
+		if err := l.Store.MarkIndexed(pend); err != nil {
+			return nil, err
+		}
+	}
+	return index.Open(path, l.Store)
+}
+
+// Reindex rebuilds the index from the store, as after a mapping change.
+func (l *Library) Reindex(ctx context.Context) (int, error) {
+	path := l.Index.Path()
+	if err := l.Index.Close(); err != nil {
+		return 0, fmt.Errorf("ingest: reindex: %w", err)
+	}
+	l.Index = nil
+	ix, err := l.rebuild(ctx, path)
+	if err != nil {
+		// Keep serving with whatever index is on disk.
+		if old, oerr := index.Open(path, l.Store); oerr == nil {
+			l.Index = old
+		}
+		return 0, err
+	}
+	l.Index = ix
+	return ix.DocCount()
+}
+
+// Result counts what an Add did.
+type Result struct {
+	Added      []*news.Article
+	Duplicates []*news.Article
+}
+
+// Add extracts quotes where an article has none yet, then writes the articles
+// to the store and the index. The store marks them pending until the index has
+// them, so an interrupted Add is completed at the next Open.
+func (l *Library) Add(ctx context.Context, arts []*news.Article) (Result, error) {
+	for _, a := range arts {
+		if a.Quotes == nil {
+			a.Quotes = extractQuotes(a.Paragraphs)
+		}
+	}
+	res, err := l.Store.AddArticles(arts)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := l.Index.IndexArticles(ctx, res.Added); err != nil {
+		return Result{}, fmt.Errorf("ingest: stored %d articles, indexing failed (they are indexed at the next start): %w", len(res.Added), err)
+	}
+	ids := make([]string, len(res.Added))
+	for i, a := range res.Added {
+		ids[i] = a.ID
+	}
+	if err := l.Store.MarkIndexed(ids); err != nil {
+		return Result{}, err
+	}
+	return Result{Added: res.Added, Duplicates: res.Duplicates}, nil
+}
+
+// Remove deletes an article from the index, then from the store.
+func (l *Library) Remove(id string) (*news.Article, error) {
+	a, err := l.Store.Article(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.Index.DeleteArticle(a); err != nil {
+		return nil, err
+	}
+	return a, l.Store.Delete(id)
+}
+
+// TODO(quotes): quotes.Extract once it lands.
+var extractQuotes = func([]string) []quotes.Quote { return nil }
