@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/newsbot/newsbot/news"
 )
@@ -43,8 +45,8 @@ type AskResult struct {
 const (
 	askArticles      = 8    // articles whose sentences are ranked
 	askMaxAnswers    = 3    //
-	minCoverage      = 0.62 // share of the question's weight the best article must hold
-	minSentenceScore = 0.45 // score below which a sentence is no answer
+	minCoverage      = 0.55 // share of the question's weight the best article must hold
+	minSentenceScore = 0.40 // score below which a sentence is no answer
 )
 
 // Ask answers a question with up to three sentences from the articles in scope,
@@ -63,8 +65,13 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 	if err != nil {
 		return nil, err
 	}
+	// Retrieval uses the question's words and their related words.
+	var words []string
+	for _, t := range q.terms {
+		words = append(words, ix.relatedTerms(t)...)
+	}
 	bq := bleve.NewBooleanQuery()
-	bq.AddMust(textQuery(strings.Join(q.terms, " "), 1.5))
+	bq.AddMust(termsQuery(words, q.terms, 1.5))
 	for _, f := range (SearchOptions{Scope: scope}).filters(docArticle) {
 		bq.AddFilter(f)
 	}
@@ -85,10 +92,7 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 	if err != nil {
 		return nil, err
 	}
-	var total float64
-	for _, t := range q.terms {
-		total += idf[t]
-	}
+	m := ix.newMatcher(q, idf)
 	var cands []candidate
 	top := sr.Hits[0].Score
 	for rank, h := range sr.Hits {
@@ -96,20 +100,27 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 		if a == nil {
 			continue
 		}
-		cands = append(cands, ix.rankSentences(q, idf, total, a, h.Score/top, rank)...)
+		cands = append(cands, ix.rankSentences(q, m, a, h.Score/top, rank)...)
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	if debugAsk {
+		for i, c := range cands[:min(len(cands), 5)] {
+			fmt.Fprintf(os.Stderr, "ask %d %.3f cov %.2f %s | %.120s\n", i, c.score, c.coverage, c.why, c.text)
+		}
+	}
 	if len(cands) == 0 || cands[0].score < minSentenceScore || cands[0].coverage < minCoverage {
 		res.Abstained = true
 		return res, nil
 	}
 	qterms := make(map[string]bool, len(q.terms))
 	for _, t := range q.terms {
-		qterms[t] = true
+		for _, r := range ix.relatedTerms(t) {
+			qterms[r] = true
+		}
 	}
 	seen := map[string]bool{}
 	for _, c := range cands {
-		if len(res.Answers) == askMaxAnswers || c.score < minSentenceScore {
+		if len(res.Answers) == askMaxAnswers || c.score < minSentenceScore || c.score < cands[0].score*0.5 {
 			break
 		}
 		text := trimAnswer(c.text, c.firstMatch)
@@ -124,6 +135,48 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 		res.Answers = append(res.Answers, ans)
 	}
 	return res, nil
+}
+
+var debugAsk = os.Getenv("NEWSBOT_DEBUG_ASK") != ""
+
+// tuning holds the weights of sentence ranking.
+type tuning struct {
+	title, prev, next, pronoun, lex, near, cov, art, typeAny, typeSpecific float64
+}
+
+var tw = func() tuning {
+	t := tuning{title: 0.35, prev: 0.25, next: 0.15, pronoun: 0.6, lex: 0.7, near: 0.6, cov: 0.25, art: 0.1, typeAny: 0.3, typeSpecific: 0.55}
+	if v := os.Getenv("NEWSBOT_ASK_WEIGHTS"); v != "" {
+		fmt.Sscanf(v, "%g,%g,%g,%g,%g,%g,%g,%g,%g,%g", &t.title, &t.prev, &t.next, &t.pronoun, &t.lex, &t.near, &t.cov, &t.art, &t.typeAny, &t.typeSpecific)
+	}
+	return t
+}()
+
+// termsQuery matches analysed terms (not user syntax) in title and body; the
+// question's own terms weigh more than their related words.
+func termsQuery(words, own []string, titleBoost float64) query.Query {
+	isOwn := map[string]bool{}
+	for _, t := range own {
+		isOwn[t] = true
+	}
+	var qs []query.Query
+	for _, w := range words {
+		boost := 1.0
+		if !isOwn[w] {
+			boost = 0.4
+		}
+		for _, f := range []string{"title", "body"} {
+			tq := bleve.NewTermQuery(w)
+			tq.SetField(f)
+			if f == "title" {
+				tq.SetBoost(boost * titleBoost)
+			} else {
+				tq.SetBoost(boost)
+			}
+			qs = append(qs, tq)
+		}
+	}
+	return bleve.NewDisjunctionQuery(qs...)
 }
 
 func round(f float64) float64 { return math.Round(f*1000) / 1000 }
@@ -157,6 +210,46 @@ func (ix *Index) idf(ctx context.Context, terms []string) (map[string]float64, e
 	return out, nil
 }
 
+// matcher maps an article's terms back to the question terms they stand for.
+type matcher struct {
+	q     question
+	idf   map[string]float64
+	to    map[string][]string // article stem -> question terms it matches
+	total float64
+}
+
+func (ix *Index) newMatcher(q question, idf map[string]float64) *matcher {
+	m := &matcher{q: q, idf: idf, to: map[string][]string{}}
+	for _, t := range q.terms {
+		m.total += idf[t]
+		for _, r := range ix.relatedTerms(t) {
+			m.to[r] = append(m.to[r], t)
+		}
+	}
+	return m
+}
+
+// match returns the question terms an article term stands for. Besides exact
+// and related stems, a name matches its demonym and back ("Namibia",
+// "Namibian"; "Iran", "Iranian"): one is a prefix of the other, at most three
+// letters apart.
+func (m *matcher) match(term string) []string {
+	if qs := m.to[term]; len(qs) > 0 {
+		return qs
+	}
+	var out []string
+	for name := range m.q.names {
+		short, long := name, term
+		if len(short) > len(long) {
+			short, long = long, short
+		}
+		if len(short) >= 4 && len(long)-len(short) <= 3 && long != short && strings.HasPrefix(long, short) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 // candidate is one sentence considered as an answer.
 type candidate struct {
 	article    *news.Article
@@ -165,38 +258,52 @@ type candidate struct {
 	firstMatch int // byte offset of the first matched word in text
 	score      float64
 	coverage   float64 // share of the question's weight found in the article
+	why        string
 }
 
+type sentence struct {
+	para       int
+	text       string
+	matched    map[string]bool // question terms found
+	firstMatch int
+	pronounLed bool
+	toks       []token
+	matchedAt  map[int]bool // byte offsets of matched tokens
+}
+
+var pronounLedRE = regexp.MustCompile(`^(?:He|She|It|They|His|Her|Its|Their|This|That|These|The (?:man|woman|company|group|team|planet|ship|plane|airline|suspect|victim|court|judge|district|town|city))\b`)
+
 // rankSentences scores every sentence of an article against the question.
-func (ix *Index) rankSentences(q question, idf map[string]float64, total float64, a *news.Article, artScore float64, rank int) []candidate {
-	qset := make(map[string]bool, len(q.terms))
-	for _, t := range q.terms {
-		qset[t] = true
-	}
-	type sent struct {
-		para       int
-		text       string
-		matched    map[string]bool
-		firstMatch int
-	}
-	var sents []sent
+//
+// Words of the question that the article's title holds are the topic: they
+// choose the article, not the sentence. The sentence is chosen by the other
+// ("focus") words it holds, by the words its neighbours hold (answers often
+// follow the sentence that repeats the question, with a pronoun), and by whether
+// it holds the kind of thing asked for (a name, a number, a date, a place).
+func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore float64, rank int) []candidate {
+	title := map[string]bool{}
 	inArticle := map[string]bool{}
 	for _, t := range ix.tokens(a.Title) {
-		if qset[t.term] {
-			inArticle[t.term] = true
+		for _, qt := range m.match(t.term) {
+			title[qt] = true
+			inArticle[qt] = true
 		}
 	}
-	titleTerms := map[string]bool{}
-	for t := range inArticle {
-		titleTerms[t] = true
-	}
+	var sents []sentence
 	for pi, p := range a.Paragraphs {
 		for _, sp := range news.Sentences(p) {
-			s := sent{para: pi, text: p[sp.Start:sp.End], matched: map[string]bool{}, firstMatch: -1}
-			for _, t := range ix.tokens(s.text) {
-				if qset[t.term] {
-					s.matched[t.term] = true
-					inArticle[t.term] = true
+			s := sentence{para: pi, text: p[sp.Start:sp.End], matched: map[string]bool{}, firstMatch: -1, matchedAt: map[int]bool{}}
+			s.pronounLed = pronounLedRE.MatchString(s.text)
+			s.toks = ix.tokens(s.text)
+			for _, t := range s.toks {
+				for _, qt := range m.match(t.term) {
+					if !title[qt] {
+						// Only the words that are not the article's
+						// topic place an answer near them.
+						s.matchedAt[t.start] = true
+					}
+					s.matched[qt] = true
+					inArticle[qt] = true
 					if s.firstMatch < 0 {
 						s.firstMatch = t.start
 					}
@@ -205,54 +312,94 @@ func (ix *Index) rankSentences(q question, idf map[string]float64, total float64
 			sents = append(sents, s)
 		}
 	}
-	var covered float64
-	for t := range inArticle {
-		covered += idf[t]
+	// A title word weighs less in choosing the sentence: every sentence of
+	// the article is about it.
+	weight := func(t string) float64 {
+		if title[t] {
+			return tw.title * m.idf[t]
+		}
+		return m.idf[t]
 	}
-	coverage := covered / total
-	// A name the question gives that the article never mentions is a strong
-	// sign the article is about something else.
+	var covered, wtotal float64
+	for t := range inArticle {
+		covered += m.idf[t]
+	}
+	for _, t := range q.terms {
+		wtotal += weight(t)
+	}
+	coverage := covered / m.total
 	missingNames := 0
 	for t := range q.names {
 		if !inArticle[t] {
 			missingNames++
 		}
 	}
+	// known are the words an answer must bring something beyond: the
+	// question's and the title's.
+	known := map[string]bool{}
+	for _, t := range q.terms {
+		known[t] = true
+	}
+	for _, t := range ix.tokens(a.Title) {
+		known[t.term] = true
+	}
+	for _, s := range sents {
+		for _, t := range s.toks {
+			if len(m.match(t.term)) > 0 {
+				known[t.term] = true
+			}
+		}
+	}
 	out := make([]candidate, 0, len(sents))
 	for i, s := range sents {
 		var lex, near float64
 		for t := range s.matched {
-			lex += idf[t]
+			lex += weight(t)
 		}
-		// Words of the question found in the sentences around it or in the
-		// title count a little: answers often sit next to the sentence
-		// that repeats the question's words.
-		ctxTerms := map[string]bool{}
-		for _, j := range []int{i - 1, i + 1} {
-			if j >= 0 && j < len(sents) && sents[j].para == s.para {
-				for t := range sents[j].matched {
-					ctxTerms[t] = true
+		for _, nb := range []struct {
+			j int
+			w float64
+		}{{i - 1, tw.prev}, {i + 1, tw.next}} {
+			if nb.j < 0 || nb.j >= len(sents) {
+				continue
+			}
+			w := nb.w
+			if nb.j == i-1 && s.pronounLed {
+				w = tw.pronoun
+			}
+			for t := range sents[nb.j].matched {
+				if !s.matched[t] {
+					near += w * weight(t)
 				}
 			}
 		}
-		for t := range titleTerms {
-			ctxTerms[t] = true
+		lex /= wtotal
+		near /= wtotal
+		typeScore := answerTypeScore(q, s.text, s.toks, known)
+
+		if (q.kind == KindNumber || q.kind == KindDate) && typeScore > 0 && valueNearMatch(q.kind, s) {
+			// "His time was 1 hour 59 minutes": the value sits right by
+			// a word of the question.
+			typeScore += 0.4
 		}
-		for t := range ctxTerms {
-			if !s.matched[t] {
-				near += idf[t]
-			}
+		if (q.kind == KindPerson || q.kind == KindPlace) && typeScore > 0 && nameNearMatch(s, known) {
+			// "made by Italian artist Maurizio Cattelan": a new name right
+			// by a word of the question.
+			typeScore += 0.3
 		}
-		typeScore := answerTypeScore(q, s.text, qset, ix)
-		score := lex/total + 0.3*near/total + 0.35*typeScore + 0.2*artScore - 0.02*float64(rank) - 0.1*float64(missingNames)
-		if i == 0 {
-			score += 0.03 // the lead sentence sums the story up
+		if q.head != "" && typeScore > 0 && (q.kind == KindPerson || q.kind == KindPlace || q.kind == KindAny) &&
+			nameNearHead(s.text, s.toks, m.to, q.head, known) {
+			// "the Mexican company Cultura Colectiva": a new name right by
+			// the noun the question asks about is very likely the answer.
+			typeScore += 0.5
 		}
-		fm := s.firstMatch
-		if fm < 0 {
-			fm = 0
-		}
-		out = append(out, candidate{article: a, paragraph: s.para, text: s.text, firstMatch: fm, score: score, coverage: coverage})
+		score := tw.lex*lex + tw.near*near + typeWeight(q.kind)*typeScore + tw.cov*coverage + tw.art*artScore -
+			0.01*float64(rank) - 0.08*float64(missingNames)
+		fm := max(s.firstMatch, 0)
+		out = append(out, candidate{
+			article: a, paragraph: s.para, text: s.text, firstMatch: fm, score: score, coverage: coverage,
+			why: fmt.Sprintf("l%.2f n%.2f ty%.1f a%.2f", lex, near, typeScore, artScore),
+		})
 	}
 	return out
 }
@@ -262,18 +409,19 @@ var (
 	unitRE      = regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(?:-|\s)?(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|percent|%|people|persons|votes|counts|troops|personnel|km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|dollars|euros|pounds)\b|\b(?:aged|age)\s+\d+|\d+-year-old`)
 	dateRE      = regexp.MustCompile(`\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b(?:1[5-9]|20)\d\d\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b`)
 	reasonRE    = regexp.MustCompile(`(?i)\b(?:because|due to|caused by|cause of|as a result|after|from|owing to|died of|killed by|blamed|poisoning|disease|cancer|complications)\b`)
-	placePrepRE = regexp.MustCompile(`\b(?:in|at|from|near|on|to|into|outside|inside)\s+(?:the\s+)?[A-Z][\p{L}'’-]+`)
+	placePrepRE = regexp.MustCompile(`\b(?:in|at|from|near|on|to|into|outside|inside|(?:town|city|village|district|province|region|state|county|island|neighbou?rhood|area|capital|suburb) of)\s+(?:the\s+)?[A-Z][\p{L}'’-]+`)
+	weekdayRE   = regexp.MustCompile(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$`)
 	quoteMarkRE = regexp.MustCompile(`["“”]`)
 )
 
 // answerTypeScore is 0..1: how well the sentence holds the kind of thing the
-// question asks for, beyond the words the question already gives.
-func answerTypeScore(q question, s string, qset map[string]bool, ix *Index) float64 {
+// question asks for, beyond the words the question and the title already give.
+func answerTypeScore(q question, s string, toks []token, known map[string]bool) float64 {
 	switch q.kind {
 	case KindNumber:
 		score := 0.0
 		for _, m := range numberRE.FindAllString(s, -1) {
-			if !qset[strings.ToLower(strings.Trim(m, ",."))] {
+			if !known[strings.ToLower(strings.Trim(m, ",."))] {
 				score = 0.6
 				break
 			}
@@ -283,25 +431,31 @@ func answerTypeScore(q question, s string, qset map[string]bool, ix *Index) floa
 		}
 		return score
 	case KindDate:
-		if dateRE.MatchString(s) {
-			return 1
-		}
-	case KindPerson:
-		return namesScore(s, qset, ix)
-	case KindPlace:
+		// A weekday dates the news itself ("on Monday"); a month or a year
+		// is what "when" questions mostly ask for.
 		score := 0.0
-		for _, m := range placePrepRE.FindAllString(s, -1) {
-			f := strings.Fields(m)
-			w := strings.ToLower(f[len(f)-1])
-			if !qset[w] && !dateRE.MatchString(f[len(f)-1]) {
-				score = 1
-				break
+		for _, m := range dateRE.FindAllString(s, -1) {
+			if known[strings.ToLower(m)] {
+				continue
+			}
+			if weekdayRE.MatchString(m) {
+				score = max(score, 0.4)
+			} else {
+				return 1
 			}
 		}
-		if score == 0 && namesScore(s, qset, ix) > 0 {
-			score = 0.5
-		}
 		return score
+	case KindPerson:
+		return namesScore(s, toks, known, !q.wantsOrg)
+	case KindPlace:
+		for _, m := range placePrepRE.FindAllString(s, -1) {
+			f := strings.Fields(m)
+			w := f[len(f)-1]
+			if !known[strings.ToLower(w)] && !dateRE.MatchString(w) {
+				return 1
+			}
+		}
+		return 0.5 * namesScore(s, toks, known, false)
 	case KindQuote:
 		if quoteMarkRE.MatchString(s) {
 			return 1
@@ -310,35 +464,153 @@ func answerTypeScore(q question, s string, qset map[string]bool, ix *Index) floa
 		if reasonRE.MatchString(s) {
 			return 1
 		}
+	case KindAny:
+		return 0.5 * namesScore(s, toks, known, false)
 	}
 	return 0
 }
 
-// namesScore is 1 when the sentence holds a capitalised name the question does
-// not (two capitalised words in a row, or one not at the sentence start).
-func namesScore(s string, qset map[string]bool, ix *Index) float64 {
-	words := strings.FieldsFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == ',' || r == ';' || r == ':' || r == '(' || r == ')' || r == '"' || r == '“' || r == '”'
-	})
-	run := 0
-	for i, w := range words {
-		r, _ := utf8.DecodeRuneInString(w)
-		stem := ""
-		if toks := ix.tokens(w); len(toks) > 0 {
-			stem = toks[0].term
+// valueNearMatch reports a number or date within a few words after or before a
+// matched question word of the sentence.
+func valueNearMatch(kind AnswerKind, s sentence) bool {
+	re := numberRE
+	if kind == KindDate {
+		re = dateRE
+	}
+	var matchPos []int
+	for _, t := range s.toks {
+		if s.matchedAt[t.start] {
+			matchPos = append(matchPos, t.start, t.end)
 		}
-		if unicode.IsUpper(r) && !qset[stem] && !isCommonCapital(w) {
-			if i > 0 {
-				run++
+	}
+	for _, loc := range re.FindAllStringIndex(s.text, -1) {
+		for i := 0; i+1 < len(matchPos); i += 2 {
+			if (loc[0] >= matchPos[i+1] && loc[0]-matchPos[i+1] <= 25) || (matchPos[i] >= loc[1] && matchPos[i]-loc[1] <= 12) {
+				return true
 			}
-			if run >= 1 {
-				return 1
-			}
+		}
+	}
+	return false
+}
+
+// nameNearMatch reports a capitalised word the question and title do not know
+// within a few words of a matched question word.
+func nameNearMatch(s sentence, known map[string]bool) bool {
+	for i, t := range s.toks {
+		if !s.matchedAt[t.start] {
 			continue
 		}
-		run = 0
+		for j := max(0, i-2); j < min(len(s.toks), i+5); j++ {
+			w := s.text[s.toks[j].start:s.toks[j].end]
+			r, _ := utf8.DecodeRuneInString(w)
+			if j != i && s.toks[j].start > 0 && unicode.IsUpper(r) && !known[s.toks[j].term] && !isCommonCapital(w) {
+				return true
+			}
+		}
 	}
-	return 0
+	return false
+}
+
+// nameNearHead reports a capitalised word the question does not know within
+// three words of the question's head noun (or a word related to it).
+func nameNearHead(s string, toks []token, to map[string][]string, head string, known map[string]bool) bool {
+	for i, t := range toks {
+		isHead := t.term == head
+		for _, qt := range to[t.term] {
+			if qt == head {
+				isHead = true
+			}
+		}
+		if !isHead {
+			continue
+		}
+		for j := max(0, i-3); j < min(len(toks), i+4); j++ {
+			if j == i {
+				continue
+			}
+			w := s[toks[j].start:toks[j].end]
+			r, _ := utf8.DecodeRuneInString(w)
+			if (unicode.IsUpper(r) || unicode.IsDigit(r)) && !known[toks[j].term] && !isCommonCapital(w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// typeWeight is how much holding the kind of answer asked for counts: much for
+// questions that name a kind (who, when, where, how many), less otherwise.
+func typeWeight(k AnswerKind) float64 {
+	switch k {
+	case KindAny, KindReason:
+		return tw.typeAny
+	}
+	return tw.typeSpecific
+}
+
+// orgWords mark a capitalised run as an organisation or place, not a person.
+var orgWords = map[string]bool{
+	"Group": true, "Party": true, "Company": true, "Inc": true, "Corp": true, "Ltd": true, "Union": true,
+	"Agency": true, "Ministry": true, "Police": true, "Army": true, "Command": true, "Council": true,
+	"Court": true, "University": true, "Airlines": true, "Air": true, "Cathedral": true, "Church": true,
+	"Palace": true, "Street": true, "Road": true, "Hospital": true, "Department": true, "Office": true,
+	"Committee": true, "Commission": true, "Organization": true, "Organisation": true, "Association": true,
+	"Institute": true, "Service": true, "Force": true, "Forces": true, "Guard": true, "News": true,
+	"Times": true, "Post": true, "Press": true, "Network": true, "Bank": true, "Fund": true, "Summit": true,
+	"Island": true, "Islands": true, "Republic": true, "Kingdom": true, "States": true, "City": true,
+	"County": true, "Province": true, "Region": true, "Airport": true, "Station": true, "Bridge": true,
+	"House": true, "Senate": true, "Parliament": true, "Congress": true, "Assembly": true, "Government": true,
+	"Club": true, "Team": true, "Federation": true, "League": true, "Cup": true, "Championship": true,
+}
+
+// namesScore is 1 when the sentence holds a capitalised name the question and
+// title do not: a run of two or more capitalised words (a person's name), or,
+// when people is false, any capitalised word past the sentence's first.
+func namesScore(s string, toks []token, known map[string]bool, people bool) float64 {
+	best := 0.0
+	runLen, novel, org := 0, false, false
+	end := func() {
+		if runLen > 0 && novel {
+			switch {
+			case !people:
+				best = 1
+			case runLen >= 2 && !org:
+				best = 1
+			case runLen >= 2 || !org:
+				best = max(best, 0.4)
+			}
+		}
+		runLen, novel, org = 0, false, false
+	}
+	prevEnd := -1
+	for _, t := range toks {
+		w := s[t.start:t.end]
+		r, _ := utf8.DecodeRuneInString(w)
+		capital := unicode.IsUpper(r) && !isCommonCapital(w)
+		if !capital || (prevEnd >= 0 && strings.TrimSpace(s[prevEnd:t.start]) != "" && runLen > 0) {
+			end()
+		}
+		prevEnd = t.end
+		if !capital {
+			continue
+		}
+		if t.start == 0 && runLen == 0 {
+			// A sentence's first word is capitalised anyway: it starts a
+			// run but is no name on its own, so it does not make the run
+			// novel.
+			runLen, org, novel = 1, orgWords[w], false
+			continue
+		}
+		runLen++
+		if !known[t.term] {
+			novel = true
+		}
+		if orgWords[w] {
+			org = true
+		}
+	}
+	end()
+	return best
 }
 
 var commonCapitals = map[string]bool{"The": true, "A": true, "An": true, "He": true, "She": true, "It": true, "They": true, "This": true, "In": true, "On": true, "At": true, "I": true, "We": true, "His": true, "Her": true, "Their": true, "According": true}

@@ -42,6 +42,10 @@ type Index struct {
 	path     string
 	src      ArticleSource
 	analyzer analysis.Analyzer
+	// lemma maps irregular word forms to the stem of their base form.
+	lemma map[string]string
+	// groups maps a stem to the ids of the related-word groups it is in.
+	groups map[string][]int
 }
 
 // ErrLocked means another process holds the index open.
@@ -78,7 +82,9 @@ func Open(path string, src ArticleSource) (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("index: analyzer %q missing", en.AnalyzerName)
 	}
-	return &Index{bleve: b, path: path, src: src, analyzer: an}, nil
+	ix := &Index{bleve: b, path: path, src: src, analyzer: an}
+	ix.buildLexicon()
+	return ix, nil
 }
 
 // Close closes the index.

@@ -28,11 +28,19 @@ var (
 		{regexp.MustCompile(`^(?:so |and |but )?what (?:did|does|do|has|have|had|was|is) .{2,80}? (?:say|said|tweet|tweeted|write|wrote|tell|told|state|stated|claim|claimed|post|posted|announce|announced|add|added|warn|warned|call|called|describe|described)\b`), KindQuote},
 		{regexp.MustCompile(`\bhow (?:many|much|old|long|far|big|large|tall|high|fast|heavy|deep|wide|often)\b|\bwhat (?:percentage|percent|proportion|share|fraction)\b|\b(?:vote count|death toll|how many|what (?:was|is) the (?:score|toll|count|number|total|margin|tally|age|size|cost|price|amount|value|sum|speed|distance|height|time))\b|\bexact time\b|\bwhat age\b`), KindNumber},
 		{regexp.MustCompile(`^(?:so |and |but )?when\b|\b(?:what|which|in what|in which) (?:year|years|date|day|month|decade|century|time of year)\b|\bduring which years\b|\bsince when\b|\bfrom what date\b|\bhow long ago\b`), KindDate},
-		{regexp.MustCompile(`^(?:so |and |but )?where\b|\b(?:what|which|in what|in which|at what|at which|from what|from which) ` + placeNouns + `\b`), KindPlace},
-		{regexp.MustCompile(`^(?:so |and |but )?(?:who|whom|whose)\b|\b(?:what|which)(?:'s| is| was)? the name of\b|\b(?:which|what) ` + personNouns + `\b|\bwhat(?:'s| is| was) the name of the ` + personNouns + `\b`), KindPerson},
+		{regexp.MustCompile(`^(?:so |and |but )?where\b|\b(?:what|which|in what|in which|at what|at which|from what|from which)(?: [\w'-]+){0,3}? ` + placeNouns + `\b`), KindPlace},
+		{regexp.MustCompile(`^(?:so |and |but )?(?:who|whom|whose)\b|\b(?:what|which)(?:'s| is| was)? the name of\b|\b(?:which|what)(?: [\w'-]+){0,3}? ` + personNouns + `\b|\bwhat(?:'s| is| was) the name of the ` + personNouns + `\b`), KindPerson},
 		{regexp.MustCompile(`^(?:so |and |but )?why\b|\bwhat (?:caused|causes|led to)\b|\bfor what reason\b|\bwhat (?:illness|disease|condition)\b`), KindReason},
 	}
 )
+
+var orgQuestionRE = regexp.MustCompile(`\b(?:which|what) (?:\w+ ){0,2}(?:group|company|companies|party|organi[sz]ation|agency|airline|club|band|team|firm|network|newspaper|channel|militia)\b`)
+
+// headNounRE finds the noun of "which [adjectives] NOUN": the last word before
+// an auxiliary or verb is taken as the noun.
+var headNounRE = regexp.MustCompile(`\b(?:which|what)(?: [\w'-]+){0,3}? (` + placeNouns + `|` + personNouns + `)\b|\b(?:which|what)(?: [\w'-]+){0,3}? ([\w-]+?) (?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|got|gets)\b`)
+
+var headNoise = map[string]bool{"name": true, "one": true, "kind": true, "type": true, "thing": true}
 
 // question is a question understood: what kind of answer it wants, its content
 // words as index terms, and the names it mentions.
@@ -41,6 +49,12 @@ type question struct {
 	kind  AnswerKind
 	terms []string        // distinct stems, in order
 	names map[string]bool // stems of capitalised words after the first word
+	// wantsOrg is set when a "which/who" question asks for a group, company
+	// or team rather than a person.
+	wantsOrg bool
+	// head is the stem of the noun a which/what question asks about
+	// ("which part", "what company"), if any.
+	head string
 }
 
 // questionNoise are stems that say how a question is asked, not what about.
@@ -48,7 +62,7 @@ var questionNoise = map[string]bool{
 	"name": true, "guy": true, "exact": true, "exactli": true, "roughli": true, "approxim": true, "call": false,
 	"happen": true, "tell": false, "know": true, "thing": true, "kind": true, "type": true, "get": true,
 	"realli": true, "actual": true, "s": true, "d": true, "accord": true, "mani": true, "much": true, "long": true, "old": true,
-	"year": false, "peopl": false,
+	"year": false, "peopl": false, "will": true, "would": true, "could": true, "might": true, "shall": true, "must": true,
 }
 
 func (ix *Index) parseQuestion(text string) question {
@@ -59,6 +73,12 @@ func (ix *Index) parseQuestion(text string) question {
 		if r.re.MatchString(lower) {
 			q.kind = r.kind
 			break
+		}
+	}
+	q.wantsOrg = orgQuestionRE.MatchString(lower)
+	if m := headNounRE.FindStringSubmatch(lower); m != nil {
+		if h := m[1] + m[2]; !headNoise[h] {
+			q.head = ix.stemWord(h)
 		}
 	}
 	seen := map[string]bool{}

@@ -21,7 +21,59 @@ func (ix *Index) tokens(text string) []token {
 	stream := ix.analyzer.Analyze([]byte(text))
 	out := make([]token, 0, len(stream))
 	for _, t := range stream {
-		out = append(out, token{start: t.Start, end: t.End, term: string(t.Term)})
+		term := string(t.Term)
+		if ix.lemma != nil {
+			if l, ok := ix.lemma[strings.ToLower(text[t.Start:t.End])]; ok {
+				term = l
+			}
+		}
+		out = append(out, token{start: t.Start, end: t.End, term: term})
+	}
+	return out
+}
+
+// buildLexicon stems the irregular forms and related-word groups once.
+func (ix *Index) buildLexicon() {
+	stem := func(w string) string {
+		if ts := ix.analyzer.Analyze([]byte(w)); len(ts) > 0 {
+			return string(ts[0].Term)
+		}
+		return ""
+	}
+	ix.lemma = make(map[string]string, len(irregular))
+	for form, base := range irregular {
+		if s := stem(base); s != "" {
+			ix.lemma[form] = s
+		}
+	}
+	ix.groups = map[string][]int{}
+	for gi, g := range related {
+		for _, w := range g {
+			if s := ix.stemWord(w); s != "" {
+				ix.groups[s] = append(ix.groups[s], gi)
+			}
+		}
+	}
+}
+
+// stemWord is the index term of one word, irregular forms included.
+func (ix *Index) stemWord(w string) string {
+	if toks := ix.tokens(w); len(toks) > 0 {
+		return toks[0].term
+	}
+	return ""
+}
+
+// relatedTerms are the stems that match a question term: itself and the
+// members of its related-word groups.
+func (ix *Index) relatedTerms(term string) []string {
+	out := []string{term}
+	for _, gi := range ix.groups[term] {
+		for _, w := range related[gi] {
+			if s := ix.stemWord(w); s != "" && s != term {
+				out = append(out, s)
+			}
+		}
 	}
 	return out
 }
