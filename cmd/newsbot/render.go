@@ -2,17 +2,29 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 
 	"github.com/newsbot/newsbot/commands"
 )
 
-var mdEscapeRE = regexp.MustCompile(`\\([\\*_~` + "`" + `|>\[\]<#-])`)
+var (
+	mdEscapeRE = regexp.MustCompile(`\\([\\*_~` + "`" + `|>\[\]<#-])`)
+	mdBoldRE   = regexp.MustCompile(`\*\*((?:\\.|[^*\\])+)\*\*`)
+)
 
-// plain turns a reply's Discord Markdown into terminal text: escapes removed,
-// bold kept as **word** which reads well in a terminal too.
+// ansiBold is set when stdout is a terminal: bold words are shown bold.
+var ansiBold = isTerminal(os.Stdout)
+
+// plain turns a reply's Discord Markdown into terminal text: our bold markers
+// become ANSI bold on a terminal (and nothing elsewhere), escapes are removed.
 func plain(md string) string {
+	repl := "$1"
+	if ansiBold {
+		repl = "\033[1m$1\033[0m"
+	}
+	md = mdBoldRE.ReplaceAllString(md, repl)
 	return strings.ReplaceAll(mdEscapeRE.ReplaceAllString(md, "$1"), "\u200b", "")
 }
 
