@@ -34,6 +34,9 @@ type Card struct {
 	URL   string
 	// Body is Discord Markdown: article text escaped, matched words bold.
 	Body string
+	// Quote is set when Body is the quoted words themselves (not a sentence
+	// that holds them).
+	Quote bool
 	// Speaker and SpeakerTitle attribute a quote.
 	Speaker      string
 	SpeakerTitle string

@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/newsbot/newsbot/news"
+	"github.com/newsbot/newsbot/news/quotes"
 )
 
 // MaxAnswerRunes bounds one answer's text.
@@ -129,7 +130,7 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 		}
 		seen[text] = true
 		ans := Answer{Text: text, Markdown: ix.highlight(text, qterms, MaxAnswerRunes+2), Article: c.article, Score: round(c.score)}
-		if qt := quoteIn(c.article, c.paragraph, c.text); qt != nil {
+		if qt := quoteIn(c.article, c.paragraph, c.text); qt != nil && qt.Speaker != "" {
 			ans.Speaker, ans.SpeakerTitle = qt.Speaker, qt.Title
 		}
 		res.Answers = append(res.Answers, ans)
@@ -376,6 +377,19 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 		lex /= wtotal
 		near /= wtotal
 		typeScore := answerTypeScore(q, s.text, s.toks, known)
+		if q.kind == KindQuote {
+			// "What did Stoltenberg say": a quote by the speaker asked
+			// about is the answer; someone else's quote much less so.
+			if qt := quoteIn(a, s.para, s.text); qt != nil {
+				if qt.Speaker != "" && speakerAsked(q, qt.Speaker) {
+					typeScore = 1.6
+				} else {
+					typeScore = 0.8
+				}
+			} else {
+				typeScore *= 0.5
+			}
+		}
 
 		if (q.kind == KindNumber || q.kind == KindDate) && typeScore > 0 && valueNearMatch(q.kind, s) {
 			// "His time was 1 hour 59 minutes": the value sits right by
@@ -645,19 +659,32 @@ func trimAnswer(s string, firstMatch int) string {
 	return out
 }
 
-// quoteIn finds the extracted quote a sentence carries, so the answer can name
-// its speaker.
-func quoteIn(a *news.Article, para int, sentence string) *quoteRef {
+// quoteIn finds the extracted quote a sentence carries (the sentence holds the
+// quote's start, or is part of a longer quote), so the answer can name its
+// speaker.
+func quoteIn(a *news.Article, para int, sentence string) *quotes.Quote {
 	for i := range a.Quotes {
 		q := &a.Quotes[i]
-		if q.Paragraph == para && q.Speaker != "" && strings.Contains(sentence, firstWordsOf(q.Text, 6)) {
-			return &quoteRef{Speaker: q.Speaker, Title: q.Title}
+		if q.Paragraph != para && q.Paragraph != para-1 {
+			continue
+		}
+		if strings.Contains(sentence, firstWordsOf(q.Text, 6)) || strings.Contains(q.Text, firstWordsOf(sentence, 6)) {
+			return q
 		}
 	}
 	return nil
 }
 
-type quoteRef struct{ Speaker, Title string }
+// speakerAsked reports whether the question names the quote's speaker (any word
+// of the name, as "Stoltenberg" names "Jens Stoltenberg").
+func speakerAsked(q question, speaker string) bool {
+	for _, w := range strings.Fields(strings.ToLower(speaker)) {
+		if len(w) > 2 && q.lowerWords[strings.Trim(w, ".,")] {
+			return true
+		}
+	}
+	return false
+}
 
 func firstWordsOf(s string, n int) string {
 	f := strings.Fields(s)

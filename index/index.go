@@ -14,8 +14,13 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/simple"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/edgengram"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
 
@@ -24,7 +29,7 @@ import (
 
 // MappingVersion changes whenever the mapping does; an index built with another
 // version must be rebuilt (newsbot reindex).
-const MappingVersion = "1"
+const MappingVersion = "2"
 
 // GlobalGuild is the guild value indexed for articles visible everywhere:
 // keyword fields cannot hold an empty string.
@@ -189,6 +194,18 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	q.AddFieldMappingsAt("published", date())
 
 	m := bleve.NewIndexMapping()
+	if err := m.AddCustomTokenFilter(edgeFilter, map[string]any{
+		"type": edgengram.Name, "min": 1.0, "max": float64(edgeMax),
+	}); err != nil {
+		return nil, err
+	}
+	if err := m.AddCustomAnalyzer(edgeAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []any{lowercase.Name, edgeFilter},
+	}); err != nil {
+		return nil, err
+	}
 	m.ScoringModel = bindex.BM25Scoring
 	m.DefaultAnalyzer = en.AnalyzerName
 	m.DefaultMapping = bleve.NewDocumentDisabledMapping()
@@ -199,6 +216,14 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	m.DocValuesDynamic = false
 	return m, m.Validate()
 }
+
+// The speaker suggestion field: every prefix of every word of a name, up to
+// edgeMax letters, so a prefix is one term lookup, not a fan-out.
+const (
+	edgeFilter   = "speaker_edge_ngram"
+	edgeAnalyzer = "speaker_edge"
+	edgeMax      = 20
+)
 
 // batchSize bounds one bleve batch: large enough for throughput, small enough to
 // keep memory flat during a bulk ingest.

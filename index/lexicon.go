@@ -53,5 +53,6 @@ var related = [][]string{
 	{"fund", "invest"},
 	{"war", "conflict", "fighting"},
 	{"called", "named", "entitled", "titled"},
+	{"tweet", "twitter", "post", "wrote"},
 	{"discover", "find", "found", "uncover", "detect", "identify", "spot"},
 }

@@ -52,6 +52,8 @@ type question struct {
 	// wantsOrg is set when a "which/who" question asks for a group, company
 	// or team rather than a person.
 	wantsOrg bool
+	// lowerWords are the question's words, lower-cased, unstemmed.
+	lowerWords map[string]bool
 	// head is the stem of the noun a which/what question asks about
 	// ("which part", "what company"), if any.
 	head string
@@ -76,6 +78,10 @@ func (ix *Index) parseQuestion(text string) question {
 		}
 	}
 	q.wantsOrg = orgQuestionRE.MatchString(lower)
+	q.lowerWords = map[string]bool{}
+	for _, w := range strings.FieldsFunc(lower, func(r rune) bool { return r == ' ' || r == ',' || r == '?' || r == '\'' || r == '"' }) {
+		q.lowerWords[w] = true
+	}
 	if m := headNounRE.FindStringSubmatch(lower); m != nil {
 		if h := m[1] + m[2]; !headNoise[h] {
 			q.head = ix.stemWord(h)

@@ -188,7 +188,7 @@ type Result struct {
 func (l *Library) Add(ctx context.Context, arts []*news.Article) (Result, error) {
 	for _, a := range arts {
 		if a.Quotes == nil {
-			a.Quotes = extractQuotes(a.Paragraphs)
+			a.Quotes = quotes.Extract(a.Paragraphs)
 		}
 	}
 	res, err := l.Store.AddArticles(arts)
@@ -219,6 +219,3 @@ func (l *Library) Remove(id string) (*news.Article, error) {
 	}
 	return a, l.Store.Delete(id)
 }
-
-// TODO(quotes): quotes.Extract once it lands.
-var extractQuotes = func([]string) []quotes.Quote { return nil }

@@ -45,6 +45,7 @@ func commandList() []command {
 		{"ingest", "add articles from files, folders or stdin", runIngest},
 		{"search", "find articles", runSearch},
 		{"ask", "answer a question from the articles", runAsk},
+		{"quotes", "find attributed quotes by speaker, words or article", runQuotes},
 		{"reindex", "rebuild the search index from the store", runReindex},
 		{"version", "print the version", runVersion},
 	}

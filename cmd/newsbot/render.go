@@ -41,7 +41,7 @@ func renderTerminal(r *commands.Reply) string {
 		}
 		if c.Body != "" {
 			body := plain(c.Body)
-			if c.Speaker != "" {
+			if c.Quote {
 				body = "“" + body + "”"
 			}
 			b.WriteString(body + "\n")
