@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -104,11 +103,6 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 		cands = append(cands, ix.rankSentences(q, m, a, h.Score/top, rank)...)
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	if debugAsk {
-		for i, c := range cands[:min(len(cands), 5)] {
-			fmt.Fprintf(os.Stderr, "ask %d %.3f cov %.2f %s | %.120s\n", i, c.score, c.coverage, c.why, c.text)
-		}
-	}
 	if len(cands) == 0 || cands[0].score < minSentenceScore || cands[0].coverage < minCoverage {
 		res.Abstained = true
 		return res, nil
@@ -138,20 +132,13 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 	return res, nil
 }
 
-var debugAsk = os.Getenv("NEWSBOT_DEBUG_ASK") != ""
-
 // tuning holds the weights of sentence ranking.
 type tuning struct {
 	title, prev, next, pronoun, lex, near, cov, art, typeAny, typeSpecific float64
 }
 
-var tw = func() tuning {
-	t := tuning{title: 0.35, prev: 0.25, next: 0.15, pronoun: 0.6, lex: 0.7, near: 0.6, cov: 0.25, art: 0.1, typeAny: 0.3, typeSpecific: 0.55}
-	if v := os.Getenv("NEWSBOT_ASK_WEIGHTS"); v != "" {
-		fmt.Sscanf(v, "%g,%g,%g,%g,%g,%g,%g,%g,%g,%g", &t.title, &t.prev, &t.next, &t.pronoun, &t.lex, &t.near, &t.cov, &t.art, &t.typeAny, &t.typeSpecific)
-	}
-	return t
-}()
+// tw are the weights in use, set on the development questions.
+var tw = tuning{title: 0.35, prev: 0.25, next: 0.15, pronoun: 0.6, lex: 0.7, near: 0.6, cov: 0.25, art: 0.1, typeAny: 0.3, typeSpecific: 0.55}
 
 // termsQuery matches analysed terms (not user syntax) in title and body; the
 // question's own terms weigh more than their related words.
@@ -217,12 +204,15 @@ type matcher struct {
 	idf   map[string]float64
 	to    map[string][]string // article stem -> question terms it matches
 	total float64
+	// maxIDF is the weight of the question's rarest word.
+	maxIDF float64
 }
 
 func (ix *Index) newMatcher(q question, idf map[string]float64) *matcher {
 	m := &matcher{q: q, idf: idf, to: map[string][]string{}}
 	for _, t := range q.terms {
 		m.total += idf[t]
+		m.maxIDF = max(m.maxIDF, idf[t])
 		for _, r := range ix.relatedTerms(t) {
 			m.to[r] = append(m.to[r], t)
 		}
@@ -259,7 +249,6 @@ type candidate struct {
 	firstMatch int // byte offset of the first matched word in text
 	score      float64
 	coverage   float64 // share of the question's weight found in the article
-	why        string
 }
 
 type sentence struct {
@@ -316,10 +305,14 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 	// A title word weighs less in choosing the sentence: every sentence of
 	// the article is about it.
 	weight := func(t string) float64 {
-		if title[t] {
-			return tw.title * m.idf[t]
+		w := m.idf[t]
+		if t == q.pred {
+			w = max(w, m.maxIDF)
 		}
-		return m.idf[t]
+		if title[t] {
+			return tw.title * w
+		}
+		return w
 	}
 	var covered, wtotal float64
 	for t := range inArticle {
@@ -401,18 +394,22 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 			// by a word of the question.
 			typeScore += 0.3
 		}
-		if q.head != "" && typeScore > 0 && (q.kind == KindPerson || q.kind == KindPlace || q.kind == KindAny) &&
-			nameNearHead(s.text, s.toks, m.to, q.head, known) {
+		if q.head != "" && typeScore > 0 && (q.kind == KindPerson || q.kind == KindPlace || q.kind == KindAny) {
 			// "the Mexican company Cultura Colectiva": a new name right by
-			// the noun the question asks about is very likely the answer.
-			typeScore += 0.5
+			// the noun the question asks about is very likely the answer;
+			// by a word related to the noun ("firm"), less so.
+			switch nameNearHead(s.text, s.toks, m.to, q.head, known) {
+			case 2:
+				typeScore += 0.5
+			case 1:
+				typeScore += 0.25
+			}
 		}
 		score := tw.lex*lex + tw.near*near + typeWeight(q.kind)*typeScore + tw.cov*coverage + tw.art*artScore -
 			0.01*float64(rank) - 0.08*float64(missingNames)
 		fm := max(s.firstMatch, 0)
 		out = append(out, candidate{
 			article: a, paragraph: s.para, text: s.text, firstMatch: fm, score: score, coverage: coverage,
-			why: fmt.Sprintf("l%.2f n%.2f ty%.1f a%.2f", lex, near, typeScore, artScore),
 		})
 	}
 	return out
@@ -525,17 +522,23 @@ func nameNearMatch(s sentence, known map[string]bool) bool {
 	return false
 }
 
-// nameNearHead reports a capitalised word the question does not know within
-// three words of the question's head noun (or a word related to it).
-func nameNearHead(s string, toks []token, to map[string][]string, head string, known map[string]bool) bool {
+// nameNearHead looks for a capitalised word the question does not know within
+// three words of the question's head noun: 2 by the noun itself, 1 by a word
+// related to it, 0 for none.
+func nameNearHead(s string, toks []token, to map[string][]string, head string, known map[string]bool) int {
+	best := 0
 	for i, t := range toks {
-		isHead := t.term == head
-		for _, qt := range to[t.term] {
-			if qt == head {
-				isHead = true
+		strength := 0
+		if t.term == head {
+			strength = 2
+		} else {
+			for _, qt := range to[t.term] {
+				if qt == head {
+					strength = 1
+				}
 			}
 		}
-		if !isHead {
+		if strength <= best {
 			continue
 		}
 		for j := max(0, i-3); j < min(len(toks), i+4); j++ {
@@ -545,11 +548,12 @@ func nameNearHead(s string, toks []token, to map[string][]string, head string, k
 			w := s[toks[j].start:toks[j].end]
 			r, _ := utf8.DecodeRuneInString(w)
 			if (unicode.IsUpper(r) || unicode.IsDigit(r)) && !known[toks[j].term] && !isCommonCapital(w) {
-				return true
+				best = strength
+				break
 			}
 		}
 	}
-	return false
+	return best
 }
 
 // typeWeight is how much holding the kind of answer asked for counts: much for

@@ -208,8 +208,8 @@ func TestAskDevSet(t *testing.T) {
 	t.Logf("answer@1 %.3f answer@3 %.3f abstained %d/%d", r1, r3, abstained, unanswerable)
 	// Floors a little under the figures measured when this test was written:
 	// raise them as Ask improves.
-	if r1 < 0.70 || r3 < 0.86 || ab < 0.75 {
-		t.Errorf("answer@1 %.3f (floor 0.70), answer@3 %.3f (floor 0.86), abstained %.3f (floor 0.75)", r1, r3, ab)
+	if r1 < 0.78 || r3 < 0.90 || ab < 0.75 {
+		t.Errorf("answer@1 %.3f (floor 0.78), answer@3 %.3f (floor 0.90), abstained %.3f (floor 0.75)", r1, r3, ab)
 	}
 }
 

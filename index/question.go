@@ -42,6 +42,8 @@ var headNounRE = regexp.MustCompile(`\b(?:which|what)(?: [\w'-]+){0,3}? (` + pla
 
 var headNoise = map[string]bool{"name": true, "one": true, "kind": true, "type": true, "thing": true}
 
+var whoPredRE = regexp.MustCompile(`^(?:so |and |but )?who (?:first |actually |really |then )?([a-z]+(?:ed|d|t|n|s)|won|made|began|led|ran|shot|struck|wrote|stole|built|broke|found|took|gave|sold|beat|hit|set)\b`)
+
 // question is a question understood: what kind of answer it wants, its content
 // words as index terms, and the names it mentions.
 type question struct {
@@ -54,6 +56,9 @@ type question struct {
 	wantsOrg bool
 	// lowerWords are the question's words, lower-cased, unstemmed.
 	lowerWords map[string]bool
+	// pred is the stem of the verb right after "who" ("who made", "who
+	// started"): the relation the answer stands in, weighed up.
+	pred string
 	// head is the stem of the noun a which/what question asks about
 	// ("which part", "what company"), if any.
 	head string
@@ -78,6 +83,9 @@ func (ix *Index) parseQuestion(text string) question {
 		}
 	}
 	q.wantsOrg = orgQuestionRE.MatchString(lower)
+	if m := whoPredRE.FindStringSubmatch(lower); m != nil {
+		q.pred = ix.stemWord(m[1])
+	}
 	q.lowerWords = map[string]bool{}
 	for _, w := range strings.FieldsFunc(lower, func(r rune) bool { return r == ' ' || r == ',' || r == '?' || r == '\'' || r == '"' }) {
 		q.lowerWords[w] = true
