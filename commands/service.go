@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -16,6 +17,11 @@ type Service struct {
 	Lib *ingest.Library
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Fetch turns a link into articles (the safe fetcher); nil when links
+	// cannot be fetched.
+	Fetch func(ctx context.Context, url string, def news.Defaults) ([]news.Item, error)
+
+	pages pageStore
 }
 
 // New makes a Service over an open library.

@@ -16,7 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/simple"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/simple"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/edgengram"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
@@ -137,6 +137,7 @@ type articleDoc struct {
 	Guild     string    `json:"guild"`
 	Published time.Time `json:"published,omitzero"`
 	Ingested  time.Time `json:"ingested"`
+	Date      time.Time `json:"date"`
 }
 
 // BleveType tells bleve which document mapping applies.
@@ -181,17 +182,34 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	art.AddFieldMappingsAt("guild", kw())
 	art.AddFieldMappingsAt("published", date())
 	art.AddFieldMappingsAt("ingested", date())
+	art.AddFieldMappingsAt("date", date()) // published, else ingested: /latest
+
+	edge := bleve.NewTextFieldMapping()
+	edge.Analyzer = edgeAnalyzer
+	edge.Store, edge.IncludeInAll, edge.IncludeTermVectors, edge.DocValues = false, false, false, false
+	speakerText := text()
+	speakerText.Analyzer = simple.Name // names are not stemmed
+	speaker := kw()
+	speaker.DocValues = true // the suggestions facet
+	pos := bleve.NewNumericFieldMapping()
+	pos.Store, pos.IncludeInAll = false, false
+	published := date()
+	published.DocValues = true // sorting
 
 	q := bleve.NewDocumentStaticMapping()
 	q.AddFieldMappingsAt("text", text())
 	q.AddFieldMappingsAt("type", kw())
-	q.AddFieldMappingsAt("speaker", kw())        // canonical speaker key
-	q.AddFieldMappingsAt("speaker_text", text()) // names and title, for word search
+	q.AddFieldMappingsAt("speaker", speaker)
+	q.AddFieldMappingsAt("speaker_key", kw())
+	q.AddFieldMappingsAt("speaker_text", speakerText)
+	q.AddFieldMappingsAt("speaker_edge", edge)
 	q.AddFieldMappingsAt("article", kw())
+	q.AddFieldMappingsAt("url", kw())
 	q.AddFieldMappingsAt("source", kw())
 	q.AddFieldMappingsAt("guild", kw())
 	q.AddFieldMappingsAt("kind", kw())
-	q.AddFieldMappingsAt("published", date())
+	q.AddFieldMappingsAt("pos", pos)
+	q.AddFieldMappingsAt("published", published)
 
 	m := bleve.NewIndexMapping()
 	if err := m.AddCustomTokenFilter(edgeFilter, map[string]any{
@@ -254,6 +272,10 @@ func (ix *Index) IndexArticles(ctx context.Context, arts []*news.Article) error 
 			Guild:     guildValue(a.Guild),
 			Published: a.Published,
 			Ingested:  a.Ingested,
+			Date:      a.Published,
+		}
+		if doc.Date.IsZero() {
+			doc.Date = a.Ingested
 		}
 		if err := b.Index(a.ID, doc); err != nil {
 			return fmt.Errorf("index: %s: %w", a.ID, err)

@@ -134,6 +134,7 @@ func (ix *Index) Quotes(ctx context.Context, o QuoteOptions) ([]QuoteHit, int, e
 		bq.AddMust(m)
 		scored, narrowed = true, true
 	}
+	filters := (SearchOptions{Scope: o.Scope}).filters(docQuote)
 	if o.URL != "" {
 		u := news.CanonicalURL(o.URL)
 		if u == "" {
@@ -141,11 +142,9 @@ func (ix *Index) Quotes(ctx context.Context, o QuoteOptions) ([]QuoteHit, int, e
 		}
 		tq := bleve.NewTermQuery(u)
 		tq.SetField("url")
-		bq.AddFilter(tq)
+		filters = append(filters, tq)
 	}
-	for _, f := range (SearchOptions{Scope: o.Scope}).filters(docQuote) {
-		bq.AddFilter(f)
-	}
+	bq.AddFilter(allOf(filters...))
 	if !narrowed {
 		bq.AddMust(bleve.NewMatchAllQuery())
 	}
@@ -236,9 +235,7 @@ func (ix *Index) SuggestSpeakers(ctx context.Context, scope Scope, prefix string
 	} else {
 		bq.AddMust(bleve.NewMatchAllQuery())
 	}
-	for _, f := range (SearchOptions{Scope: scope}).filters(docQuote) {
-		bq.AddFilter(f)
-	}
+	bq.AddFilter(allOf((SearchOptions{Scope: scope}).filters(docQuote)...))
 	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
 	req.AddFacet("speakers", bleve.NewFacetRequest("speaker", limit*2))
 	res, err := ix.bleve.SearchInContext(ctx, req)

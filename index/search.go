@@ -36,6 +36,15 @@ func (s Scope) query() query.Query {
 	return bleve.NewDisjunctionQuery(g, own)
 }
 
+// allOf joins filters: a bleve BooleanQuery holds one filter, and AddFilter
+// replaces it, so every filter of a request goes through here.
+func allOf(fs ...query.Query) query.Query {
+	if len(fs) == 1 {
+		return fs[0]
+	}
+	return bleve.NewConjunctionQuery(fs...)
+}
+
 func typeQuery(t string) query.Query {
 	q := bleve.NewTermQuery(t)
 	q.SetField("type")
@@ -128,9 +137,7 @@ func (ix *Index) Search(ctx context.Context, o SearchOptions) (*SearchResult, er
 	}
 	q := bleve.NewBooleanQuery()
 	q.AddMust(textQuery(o.Query, 2))
-	for _, f := range o.filters(docArticle) {
-		q.AddFilter(f)
-	}
+	q.AddFilter(allOf(o.filters(docArticle)...))
 	req := bleve.NewSearchRequestOptions(q, o.Limit, o.Offset, false)
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {

@@ -200,3 +200,16 @@ func forwardRunes(s string, i, n int) int {
 	}
 	return i
 }
+
+// Lead is the first sentence of an article, escaped for Discord and cut to a
+// snippet's length.
+func (ix *Index) Lead(a *news.Article) string {
+	if len(a.Paragraphs) == 0 {
+		return ""
+	}
+	p := a.Paragraphs[0]
+	if spans := news.Sentences(p); len(spans) > 0 {
+		p = p[spans[0].Start:spans[0].End]
+	}
+	return ix.highlight(p, nil, SnippetRunes)
+}

@@ -27,8 +27,10 @@ type Report struct {
 	Duplicates int
 	Failed     int
 	Failures   []Failure
-	// Added are the articles stored by this ingest.
-	Added []*news.Article
+	// Added are the articles stored by this ingest; DuplicateOf the stored
+	// articles that inputs duplicated.
+	Added       []*news.Article
+	DuplicateOf []*news.Article
 }
 
 // addBatch is how many parsed articles are written in one store transaction
@@ -91,6 +93,7 @@ func (b *batcher) flush(ctx context.Context) error {
 	b.rep.Ingested += len(res.Added)
 	b.rep.Duplicates += len(res.Duplicates)
 	b.rep.Added = append(b.rep.Added, res.Added...)
+	b.rep.DuplicateOf = append(b.rep.DuplicateOf, res.Duplicates...)
 	b.pending = nil
 	if b.opt.Progress != nil {
 		b.opt.Progress(b.rep.Ingested + b.rep.Duplicates + b.rep.Failed)
