@@ -34,10 +34,7 @@ func (s *Service) NewsAdd(ctx context.Context, req Request) (*Reply, error) {
 		}
 		items = news.Parse(file.Filename, file.Data, formatOf(file), def)
 	case text != "":
-		if title != "" {
-			text = title + "\n\n" + text
-		}
-		items = news.Parse("text", []byte(text), news.FormatText, def)
+		items = []news.Item{news.FromText(title, text, def)}
 	default:
 		return nil, userErr("Give a url, a text or a file to add.")
 	}
@@ -59,7 +56,7 @@ func (s *Service) AddMessage(ctx context.Context, req Request) (*Reply, error) {
 		return s.store(ctx, items)
 	}
 	if strings.TrimSpace(req.Message.Content) != "" {
-		return s.store(ctx, news.Parse("message", []byte(req.Message.Content), news.FormatText, def))
+		return s.store(ctx, []news.Item{news.FromText("", req.Message.Content, def)})
 	}
 	for _, a := range req.Message.Attachments {
 		if len(a.Data) > 0 {

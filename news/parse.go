@@ -389,3 +389,14 @@ func parseCSV(name string, data []byte) []Item {
 	}
 	return items
 }
+
+// FromText makes an article of a text a member typed or posted: all of it is
+// the body (a short message has no title line); the title is the one given or
+// the first words.
+func FromText(title, text string, def Defaults) Item {
+	a := &Article{Title: title, Paragraphs: splitParagraphs(CleanText(text))}
+	if err := finish(a, def); err != nil {
+		return Item{Ref: "text", Err: err}
+	}
+	return Item{Ref: "text", Article: a}
+}

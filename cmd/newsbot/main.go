@@ -46,6 +46,7 @@ func commandList() []command {
 		{"search", "find articles", runSearch},
 		{"ask", "answer a question from the articles", runAsk},
 		{"quotes", "find attributed quotes by speaker, words or article", runQuotes},
+		{"serve", "run the Discord bot", runServe},
 		{"reindex", "rebuild the search index from the store", runReindex},
 		{"version", "print the version", runVersion},
 	}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/newsbot/newsbot/bot"
+	"github.com/newsbot/newsbot/commands"
+)
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	var d dataFlags
+	var noGateway bool
+	var logFormat string
+	fs := newFlagSet("serve", e)
+	d.register(fs, false)
+	fs.BoolVar(&noGateway, "no-gateway", false, "take interactions over the HTTP endpoint only")
+	fs.StringVar(&logFormat, "log-format", "", "log format: text or json (default: the config's log.format)")
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if err := d.load(e); err != nil {
+		return err
+	}
+	cfg := d.cfg
+	if err := cfg.RequireToken(); err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	if logFormat == "" {
+		logFormat = cfg.Log.Format
+	}
+	log, err := newLogger(e, logFormat, cfg.Log.Level)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	pub, err := cfg.Discord.Ed25519PublicKey()
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	if noGateway && (pub == nil || cfg.HTTP.Listen == "") {
+		return &exitError{code: 2, err: errors.New("--no-gateway needs discord.public_key and http.listen for the interactions endpoint")}
+	}
+	lib, err := d.open(ctx, e, false)
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	svc := commands.New(lib)
+	b, err := bot.New(bot.Options{
+		Token:          cfg.Discord.Token.Reveal(),
+		BaseURL:        cfg.Discord.BaseURL,
+		GuildID:        cfg.Discord.GuildID,
+		ApplicationID:  cfg.Discord.ApplicationID,
+		PublicKey:      pub,
+		ShardID:        cfg.Discord.ShardID,
+		ShardCount:     cfg.Discord.ShardCount,
+		ModeratorRoles: cfg.Discord.ModeratorRoles,
+		NoGateway:      noGateway,
+		MaxConcurrent:  cfg.Limits.MaxConcurrent,
+		RequestTimeout: cfg.Limits.RequestTimeout,
+		RatePerMinute:  cfg.Limits.RatePerMinute,
+	}, svc, log)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	var srv *http.Server
+	if cfg.HTTP.Listen != "" {
+		mux := http.NewServeMux()
+		if pub != nil {
+			mux.Handle("POST /interactions", b.InteractionsHandler())
+		}
+		mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+			fmt.Fprintln(w, "ok")
+		})
+		ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+		if err != nil {
+			return &exitError{code: 2, err: fmt.Errorf("http.listen: %w", err)}
+		}
+		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("http server stopped", "err", err)
+			}
+		}()
+		log.Info("http listening", "addr", ln.Addr().String(), "interactions", pub != nil)
+	}
+	if err := b.Start(ctx); err != nil {
+		if srv != nil {
+			srv.Close()
+		}
+		return err
+	}
+	log.Info("newsbot is serving", "data", d.data, "articles", lib.Store.Count())
+	<-ctx.Done()
+	log.Info("shutting down: finishing the interactions in flight")
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_ = srv.Shutdown(sctx)
+		cancel()
+	}
+	return b.Stop(10 * time.Second)
+}
+
+// newLogger makes the process's logger: text for people, JSON for machines.
+func newLogger(e *env, format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil && level != "" {
+		return nil, fmt.Errorf("log.level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(e.stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(e.stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format: %q is neither text nor json", format)
+}
