@@ -188,3 +188,23 @@ func TestQuickStart(t *testing.T) {
 		t.Errorf("sample ingested twice: %q", errOut)
 	}
 }
+
+func TestServeConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	noToken := writeFile(t, dir, "a.yaml", "data_dir: "+filepath.Join(dir, "data")+"\n")
+	badKey := writeFile(t, dir, "b.yaml", "fetch:\n  timeout: 15x\n")
+	tests := []struct {
+		name, config, want string
+	}{
+		{"missing token", noToken, "discord.token"},
+		{"bad value", badKey, "fetch.timeout"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errOut, code := newsbot(t, "", "serve", "--config", tt.config)
+			if code != 2 || !strings.Contains(errOut, tt.want) || strings.Contains(errOut, "goroutine") {
+				t.Errorf("exit %d, stderr %q; want 2 naming %s", code, errOut, tt.want)
+			}
+		})
+	}
+}
