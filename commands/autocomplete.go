@@ -9,6 +9,16 @@ import (
 	"github.com/newsbot/newsbot/index"
 )
 
+// autocompleteFunc suggests values for one option of one command, given what
+// the member typed so far.
+type autocompleteFunc func(s *Service, ctx context.Context, req Request, typed string) ([]Choice, error)
+
+// autocompleters are keyed "command/option" ("news remove/id"); files that add
+// commands register theirs in init.
+var autocompleters = map[string]autocompleteFunc{}
+
+func registerAutocomplete(key string, f autocompleteFunc) { autocompleters[key] = f }
+
 // Autocomplete suggests values for the option a member is typing: at most 25,
 // names at most 100 characters, only from what the guild can see.
 func (s *Service) Autocomplete(ctx context.Context, req Request) ([]Choice, error) {
@@ -16,41 +26,49 @@ func (s *Service) Autocomplete(ctx context.Context, req Request) ([]Choice, erro
 	if utf8.RuneCountInString(typed) > 100 {
 		typed = string([]rune(typed)[:100])
 	}
-	var out []Choice
-	switch req.Command + "/" + req.Focused {
-	case "quotes/speaker":
+	f := autocompleters[req.Command+"/"+req.Focused]
+	if f == nil {
+		return nil, nil
+	}
+	out, err := f(s, ctx, req, typed)
+	if err != nil {
+		return nil, err
+	}
+	return fitChoices(out), nil
+}
+
+func init() {
+	registerAutocomplete("quotes/speaker", func(s *Service, ctx context.Context, req Request, typed string) ([]Choice, error) {
 		list, err := s.Lib.Index.SuggestSpeakers(ctx, index.Scope{Guild: req.Guild}, typed, index.MaxSuggestions)
-		if err != nil {
-			return nil, err
-		}
+		var out []Choice
 		for _, sp := range list {
 			out = append(out, Choice{Name: sp.Name, Value: sp.Name})
 		}
-	case "search/source":
+		return out, err
+	})
+	registerAutocomplete("search/source", func(s *Service, ctx context.Context, req Request, typed string) ([]Choice, error) {
 		list, err := s.Lib.Index.Sources(ctx, index.Scope{Guild: req.Guild})
-		if err != nil {
-			return nil, err
-		}
 		prefix := strings.ToLower(typed)
 		sort.SliceStable(list, func(i, j int) bool { return list[i].Count > list[j].Count })
+		var out []Choice
 		for _, src := range list {
-			if strings.HasPrefix(strings.ToLower(src.Name), prefix) || strings.Contains(strings.ToLower(src.Name), prefix) {
+			if strings.Contains(strings.ToLower(src.Name), prefix) {
 				out = append(out, Choice{Name: src.Name, Value: src.Name})
 			}
 		}
-	case "news remove/id":
+		return out, err
+	})
+	registerAutocomplete("news remove/id", func(s *Service, ctx context.Context, req Request, typed string) ([]Choice, error) {
 		if req.Guild == "" || !req.Moderator {
 			return nil, nil
 		}
 		arts, err := s.Lib.Index.OwnArticles(ctx, req.Guild, typed, index.MaxSuggestions)
-		if err != nil {
-			return nil, err
-		}
+		var out []Choice
 		for _, a := range arts {
 			out = append(out, Choice{Name: a.Title, Value: a.ID})
 		}
-	}
-	return fitChoices(out), nil
+		return out, err
+	})
 }
 
 // fitChoices keeps Discord's limits: 25 choices, names and values of 1 to 100

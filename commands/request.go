@@ -86,33 +86,11 @@ func (s *Service) Handle(ctx context.Context, req Request) (*Reply, error) {
 			return ErrorReply("Only moderators (Manage Messages) can do that."), nil
 		}
 	}
-	var (
-		r   *Reply
-		err error
-	)
-	switch req.Command {
-	case "search":
-		r, err = s.Search(ctx, SearchArgs{Query: req.String("query"), Source: req.String("source"), Since: req.String("since"), Guild: req.Guild})
-		if err == nil {
-			s.addPager(r, req)
-		}
-	case "ask":
-		r, err = s.Ask(ctx, AskArgs{Question: req.String("question"), Guild: req.Guild})
-	case "quotes":
-		r, err = s.Quotes(ctx, QuotesArgs{Speaker: req.String("speaker"), About: req.String("about"), Guild: req.Guild, Limit: 5})
-	case "latest":
-		r, err = s.Latest(ctx, req.Guild, req.Int("count", 5))
-	case "help":
-		r = Help()
-	case "news add":
-		r, err = s.NewsAdd(ctx, req)
-	case "news remove":
-		r, err = s.NewsRemove(ctx, req.Guild, req.String("id"))
-	case "Add to news":
-		r, err = s.AddMessage(ctx, req)
-	default:
+	h := registry.handlers[req.Command]
+	if h == nil {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownCommand, req.Command)
 	}
+	r, err := h(s, ctx, req)
 	if err != nil {
 		if errors.Is(err, ErrUser) {
 			return ErrorReply(UserMessage(err)), nil
