@@ -1,0 +1,336 @@
+package quotes
+
+import (
+	"sort"
+	"strings"
+)
+
+// Extract finds the direct and indirect quotes of an article body, given as
+// paragraphs without title or dateline, and attributes each to its speaker.
+// Quotes come out in document order. It never fails: text it cannot read
+// yields fewer quotes, and its cost is linear in the length of the text.
+func Extract(paragraphs []string) []Quote {
+	x := &extractor{reg: newRegistry(), lastQuotePara: -2}
+	for i, p := range paragraphs {
+		x.paragraph(i, p)
+	}
+	return x.out
+}
+
+// extractor holds what one article has told so far: who was named, who spoke
+// last. Everything is reset per article.
+type extractor struct {
+	reg *registry
+	out []Quote
+
+	lastQuote     attribution // the last direct quote's attribution
+	lastQuotePara int
+	prevSpeech    attribution // the last sentence's reporting verb and speaker, if any
+	prevColon     bool        // the previous paragraph ended with a colon
+
+	subjSent sentence // the sentence subjects holds verbs' subjects for
+	subjects []clue
+}
+
+// attribution is who said a quote, resolved against the article so far.
+type attribution struct {
+	speaker string
+	title   string
+	cue     string
+	ent     *entity
+	known   bool // a speaker phrase was found, even if it names nobody
+}
+
+// para is one paragraph being read.
+type para struct {
+	index  int
+	text   string
+	toks   []token
+	spans  []span
+	sents  []sentence
+	quotes []quoteState
+	found  []found
+}
+
+// quoteState is what was decided about one quoted span.
+type quoteState struct {
+	attr    attribution
+	split   bool // part of a split or continued quote
+	naming  bool // a naming word came just before ("dubbed")
+	afterOf bool // "of" came just before: `Anna Franowska of "Have no fear"`
+}
+
+// found is an output quote with its byte offset, for document order.
+type found struct {
+	at int
+	q  Quote
+}
+
+func (x *extractor) paragraph(pi int, text string) {
+	if strings.TrimSpace(text) == "" {
+		return
+	}
+	p := &para{index: pi, text: text}
+	x.subjSent, x.subjects = sentence{-1, -1}, x.subjects[:0]
+	p.spans = findSpans(text)
+	p.toks = tokenize(text, p.spans)
+	p.sents = splitSentences(text, p.toks, p.spans)
+	p.quotes = make([]quoteState, len(p.spans))
+	for si := range p.sents {
+		x.sentence(p, si)
+	}
+	x.emitDirect(p)
+	sort.SliceStable(p.found, func(i, j int) bool { return p.found[i].at < p.found[j].at })
+	for _, f := range p.found {
+		x.out = append(x.out, f.q)
+	}
+	if n := len(p.toks); n > 0 {
+		x.prevColon = p.toks[n-1].punct(":")
+	}
+}
+
+// sentence reads the names of one sentence, attributes its quotes, finds its
+// indirect quotes, and then updates who is salient for pronouns.
+func (x *extractor) sentence(p *para, si int) {
+	s := p.sents[si]
+	names := sentenceNames(p.toks, s.a, s.b)
+	x.register(p.toks, s.a, s.b, names)
+	var qpos []int
+	for i := s.a; i < s.b; i++ {
+		if p.toks[i].kind == tkQuote {
+			qpos = append(qpos, i)
+		}
+	}
+	var spoke []*entity
+	var speech attribution
+	for k, q := range qpos {
+		a := x.attributeQuote(p, si, qpos, k)
+		st := &p.quotes[p.toks[q].q]
+		st.attr = a
+		if q > s.a && p.toks[q-1].kind == tkWord {
+			st.naming = namingWords[p.toks[q-1].lower]
+			st.afterOf = p.toks[q-1].is("of")
+		}
+		if a.known {
+			x.lastQuote, x.lastQuotePara = a, p.index
+			spoke = append(spoke, a.ent)
+			speech = a
+			// `"A," said X; he added "B"`: X is "he" from here on.
+			x.reg.notice(a.ent)
+		}
+	}
+	shareAttribution(p, qpos)
+	for _, f := range x.indirect(p, s) {
+		p.found = append(p.found, f.found)
+		spoke = append(spoke, f.ent)
+		speech = f.attr
+	}
+	if !speech.known && len(qpos) == 0 {
+		speech = x.reportingSubject(p.toks, s)
+	}
+	x.updateSalience(p.toks, s, qpos, spoke, names)
+	x.prevSpeech = speech
+}
+
+// reportingSubject is who speaks in a sentence without quotes ("A spokesperson
+// told the Military Times the attack took place at 7:45 p.m."), for a quote
+// that follows with no attribution of its own.
+func (x *extractor) reportingSubject(toks []token, s sentence) attribution {
+	for i := s.a; i < s.b && i-s.a < maxPhrase*2; i++ {
+		if isVerbAt(toks, i) {
+			m := x.reporterOf(toks, s, i)
+			if !m.ok() {
+				return attribution{}
+			}
+			return x.resolve(clue{m: m, cue: cueText(toks, i), verb: i}, toks, s)
+		}
+	}
+	return attribution{}
+}
+
+// shareAttribution gives an unattributed quote the attribution of a later
+// quote of the same sentence: in `"A" and "B," she said` both are hers.
+func shareAttribution(p *para, qpos []int) {
+	for k := len(qpos) - 2; k >= 0; k-- {
+		cur := &p.quotes[p.toks[qpos[k]].q]
+		next := p.quotes[p.toks[qpos[k+1]].q]
+		if !cur.attr.known && next.attr.known {
+			cur.attr, cur.split = next.attr, true
+		}
+	}
+}
+
+// nameRun is a name of the writer's text in a sentence.
+type nameRun struct {
+	m         mention
+	at, end   int
+	modifier  bool // qualifies a noun after it ("Hong Kong police")
+	afterPrep bool // object of a preposition ("the character of Anya Jenkins")
+}
+
+// sentenceNames reads the names of toks[a:b] once, for registration and for
+// salience. Names in brackets are works, aliases and asides ("Jenn St-Onge
+// (Nancy Drew, Jem and the Misfits)") and are left out; names inside quotes
+// are the speaker's words, not the writer's, and are single quote tokens.
+func sentenceNames(toks []token, a, b int) []nameRun {
+	var out []nameRun
+	depth := 0
+	for i := a; i < b; {
+		depth = bracketDepth(toks[i], depth)
+		if !isNameWord(toks[i]) || depth > 0 {
+			i++
+			continue
+		}
+		m, end := nameAt(toks, i, b)
+		r := nameRun{m: m, at: i, end: end}
+		r.modifier = end < b && toks[end].kind == tkWord && !toks[end].cap &&
+			(roleNouns[singular(toks[end].lower)] || orgNouns[singular(toks[end].lower)]) && !nameFollows(toks, end+1, b)
+		r.afterPrep = i > a && toks[i-1].kind == tkWord && (prepositions[toks[i-1].lower] || toks[i-1].is("of", "the"))
+		out = append(out, r)
+		i = end
+	}
+	return out
+}
+
+// register records the people and organisations of a sentence's names.
+func (x *extractor) register(toks []token, a, b int, names []nameRun) {
+	for _, r := range names {
+		m, i, end := r.m, r.at, r.end
+		if r.modifier {
+			// "Polish Roman Catholic priests", "Hong Kong police"
+			continue
+		}
+		switch {
+		case m.kind == entPerson && len(m.words) >= 2:
+			if m.title == "" {
+				m.title = leftTitle(toks, a, i)
+			}
+			x.reg.person(m)
+		case m.kind == entPerson && len(m.words) == 1 && m.title != "":
+			// "Pope Francis", "President Erdogan": known by title from here on.
+			x.reg.single(m)
+		case m.kind == entOrg && len(m.words) > 0:
+			e := x.reg.org(m)
+			if end+2 < b && toks[end].punct("(") && toks[end+2].punct(")") && isAcronym(toks[end+1].text) {
+				x.reg.alias(e, toks[end+1].text)
+			}
+		}
+	}
+}
+
+// bracketDepth tracks round brackets while scanning.
+func bracketDepth(t token, depth int) int {
+	switch {
+	case t.punct("(["):
+		return depth + 1
+	case t.punct(")]") && depth > 0:
+		return depth - 1
+	}
+	return depth
+}
+
+// nameAt reads the name run at i, joining "Mayor of London Sadiq Khan".
+func nameAt(toks []token, i, b int) (mention, int) {
+	j := runEnd(toks, i, b)
+	// "the Funimation", "distribution company Funimation Entertainment"
+	det := i > 0 && (toks[i-1].is("the") || (toks[i-1].kind == tkWord && !toks[i-1].cap && orgNouns[toks[i-1].lower]))
+	m := classifyRun(toks, i, j, det)
+	if n, k := mergeTitleOf(toks, m, j, b); n.ok() {
+		return n, k
+	}
+	return m, j
+}
+
+// updateSalience makes the sentence's people known for later pronouns: every
+// full name in order, then the subject, then whoever spoke, so that "he"
+// means the last speaker or subject.
+func (x *extractor) updateSalience(toks []token, s sentence, qpos []int, spoke []*entity, names []nameRun) {
+	end := s.b
+	if len(qpos) > 0 {
+		end = qpos[0]
+	}
+	// Subjects are resolved first, so that "she" in "she was attacked by Quirin
+	// and Redouane" still means whom it meant before the sentence named others.
+	var subject *entity
+	if end > s.a {
+		subject = x.salient(x.headOf(toks, s.a, end))
+	}
+	var reporters []*entity
+	for i := s.a; i < s.b; i++ {
+		if !isVerbAt(toks, i) {
+			continue
+		}
+		if e := x.salient(x.reporterOf(toks, s, i)); e != nil {
+			reporters = append(reporters, e)
+		}
+	}
+	for _, r := range names {
+		// A name after a preposition ("the character of Anya Jenkins") is not
+		// who the next "she" is about.
+		if !toks[r.end-1].poss && !r.afterPrep {
+			x.reg.notice(x.lookup(r.m))
+		}
+	}
+	x.reg.notice(subject)
+	for _, e := range spoke {
+		x.reg.notice(e)
+	}
+	// The subject of the last reporting verb: in "Duda said ... while
+	// Brudziński wrote ...", a following "He" is Brudziński.
+	for _, e := range reporters {
+		x.reg.notice(e)
+	}
+}
+
+// reporterOf is who the reporting verb at i has speak: its subject, or for
+// "according to Muyembe", the name after it.
+func (x *extractor) reporterOf(toks []token, s sentence, i int) mention {
+	if toks[i].lower == "according" {
+		return x.headOf(toks, i+2, min(s.b, i+2+maxPhrase))
+	}
+	return x.sentenceSubject(toks, s, i)
+}
+
+// sentenceSubject is subjectBefore over the whole sentence, remembered per
+// verb: salience, indirect quotes and quote-less sentences ask for the same
+// verbs' subjects.
+func (x *extractor) sentenceSubject(toks []token, s sentence, v int) mention {
+	if x.subjSent != s {
+		x.subjSent, x.subjects = s, x.subjects[:0]
+	}
+	for _, c := range x.subjects {
+		if c.verb == v {
+			return c.m
+		}
+	}
+	m := x.subjectBefore(toks, s.a, s.a, v)
+	x.subjects = append(x.subjects, clue{m: m, verb: v})
+	return m
+}
+
+// salient is the entity a subject phrase stands for, pronouns included.
+func (x *extractor) salient(m mention) *entity {
+	if m.kind == entPronoun {
+		return x.pronoun(m.head)
+	}
+	return x.lookup(m)
+}
+
+// lookup finds a mention's entity without creating one for a lone word, so a
+// place at the start of a sentence does not become "he".
+func (x *extractor) lookup(m mention) *entity {
+	switch {
+	case m.kind == entPerson && len(m.words) >= 2:
+		return x.reg.person(m)
+	case m.kind == entPerson && len(m.words) == 1:
+		if e := x.reg.bySurname[m.words[0]]; e != nil {
+			return e
+		}
+		return x.reg.orgByName[m.words[0]]
+	case m.kind == entOrg && len(m.words) > 0:
+		return x.reg.org(m)
+	case m.kind == entTitle:
+		return x.reg.personWithTitle(m.title)
+	}
+	return nil
+}

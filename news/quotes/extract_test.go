@@ -1,0 +1,337 @@
+package quotes
+
+import (
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// want is the part of a Quote a table test checks; an empty Title or Cue is
+// not checked.
+type want struct {
+	text, speaker, title, cue string
+	kind                      Kind
+}
+
+func direct(text, speaker string) want { return want{text: text, speaker: speaker, kind: Direct} }
+
+func indirect(text, speaker string) want { return want{text: text, speaker: speaker, kind: Indirect} }
+
+func (w want) withTitle(t string) want { w.title = t; return w }
+
+func (w want) withCue(c string) want { w.cue = c; return w }
+
+func checkQuotes(t *testing.T, got []Quote, wants []want) {
+	t.Helper()
+	if len(got) != len(wants) {
+		t.Errorf("got %d quotes, want %d:", len(got), len(wants))
+		for _, q := range got {
+			t.Errorf("  %s %q by %q (%q, %q)", q.Kind, q.Text, q.Speaker, q.Title, q.Cue)
+		}
+		return
+	}
+	for i, w := range wants {
+		q := got[i]
+		if q.Text != w.text || q.Speaker != w.speaker || q.Kind != w.kind {
+			t.Errorf("quote %d: got %s %q by %q, want %s %q by %q", i, q.Kind, q.Text, q.Speaker, w.kind, w.text, w.speaker)
+		}
+		if w.title != "" && q.Title != w.title {
+			t.Errorf("quote %d: title %q, want %q", i, q.Title, w.title)
+		}
+		if w.cue != "" && q.Cue != w.cue {
+			t.Errorf("quote %d: cue %q, want %q", i, q.Cue, w.cue)
+		}
+	}
+}
+
+func TestExtractPatterns(t *testing.T) {
+	tests := []struct {
+		name  string
+		paras []string
+		want  []want
+	}{
+		{
+			name:  "speaker before, curly quotes",
+			paras: []string{`Mayor Anna Kowalska said, “The bridge will reopen next week.”`},
+			want:  []want{direct("The bridge will reopen next week.", "Anna Kowalska").withTitle("Mayor").withCue("said")},
+		},
+		{
+			name:  "speaker after, straight quotes",
+			paras: []string{`"We expect more rain tonight," Anna Kowalska said.`},
+			want:  []want{direct("We expect more rain tonight,", "Anna Kowalska").withCue("said")},
+		},
+		{
+			name:  "inverted: said X with title",
+			paras: []string{`"The vaccine works," said Health Minister Jan Novak on Friday.`},
+			want:  []want{direct("The vaccine works,", "Jan Novak").withTitle("Health Minister")},
+		},
+		{
+			name:  "told reporters with colon",
+			paras: []string{`Police chief Maria Gomez told reporters: "Two suspects have been arrested."`},
+			want:  []want{direct("Two suspects have been arrested.", "Maria Gomez").withCue("told")},
+		},
+		{
+			name: "split quote is two quotes of one speaker",
+			paras: []string{
+				`Engineer Tom Baker inspected the dam.`,
+				`"The wall is sound," he said, "but the spillway needs work."`,
+			},
+			want: []want{
+				direct("The wall is sound,", "Tom Baker"),
+				direct("but the spillway needs work.", "Tom Baker"),
+			},
+		},
+		{
+			name:  "short part of a split quote is kept",
+			paras: []string{`"Overall," Ryan Cloutier continued, "the presence of water improves the prospect of life."`},
+			want: []want{
+				direct("Overall,", "Ryan Cloutier").withCue("continued"),
+				direct("the presence of water improves the prospect of life.", "Ryan Cloutier"),
+			},
+		},
+		{
+			name:  "continued quote keeps speaker and cue",
+			paras: []string{`"This is probably the worst case," said Sheriff Bill Brown. "It happened at night."`},
+			want: []want{
+				direct("This is probably the worst case,", "Bill Brown").withCue("said"),
+				direct("It happened at night.", "Bill Brown").withCue("said"),
+			},
+		},
+		{
+			name:  "multi-sentence quote",
+			paras: []string{`Stoltenberg noted, "Allies are offering forces. Today we have 500,000 troops at high readiness."`},
+			want:  []want{direct("Allies are offering forces. Today we have 500,000 troops at high readiness.", "Stoltenberg")},
+		},
+		{
+			name:  "title kept apart from the name",
+			paras: []string{`NATO Secretary General Jens Stoltenberg stated, "This will allow NATO leaders to launch this effort."`},
+			want:  []want{direct("This will allow NATO leaders to launch this effort.", "Jens Stoltenberg").withTitle("NATO Secretary General").withCue("stated")},
+		},
+		{
+			name:  "appositive title",
+			paras: []string{`Jens Stoltenberg, NATO's Secretary General, said, "We will continue to support Ukraine."`},
+			want:  []want{direct("We will continue to support Ukraine.", "Jens Stoltenberg").withTitle("NATO's Secretary General")},
+		},
+		{
+			name:  "title before an appositive name",
+			paras: []string{`The Vice President, Mike Pence, said on Friday the country is "in the midst of a crisis on our southern border."`},
+			want:  []want{direct("in the midst of a crisis on our southern border.", "Mike Pence").withTitle("Vice President")},
+		},
+		{
+			name: "surname resolved to the full name",
+			paras: []string{
+				`NATO Secretary General Jens Stoltenberg opened the meeting.`,
+				`Stoltenberg emphasized, "These efforts do not make NATO a party to the conflict."`,
+			},
+			want: []want{direct("These efforts do not make NATO a party to the conflict.", "Jens Stoltenberg").withTitle("NATO Secretary General").withCue("emphasized")},
+		},
+		{
+			name: "pronouns resolved to the last person named",
+			paras: []string{
+				`USCG Captain Monica Rochester told the press the search had found nothing.`,
+				`"It is never an easy decision to suspend search efforts," she said.`,
+				`Finance Minister Piotr Wrona disagreed. He added, "The figures are still under review."`,
+			},
+			want: []want{
+				direct("It is never an easy decision to suspend search efforts,", "Monica Rochester"),
+				direct("The figures are still under review.", "Piotr Wrona").withCue("added"),
+			},
+		},
+		{
+			name: "organisation named before, then the ministry and it",
+			paras: []string{
+				`The Emergency Situations Ministry stated all occupants were from Smolensk.`,
+				`The ministry has, in a statement, called on drivers to "not forget that the lives of other people depend on you." It also urged people to "comply with the rules of the road."`,
+			},
+			want: []want{
+				direct("not forget that the lives of other people depend on you.", "Emergency Situations Ministry").withCue("called"),
+				direct("comply with the rules of the road.", "Emergency Situations Ministry").withCue("urged"),
+			},
+		},
+		{
+			name:  "unnamed spokesperson credited to the organisation",
+			paras: []string{`A spokesperson for the Red Cross said: "Our teams reached the village this morning."`},
+			want:  []want{direct("Our teams reached the village this morning.", "Red Cross").withTitle("spokesperson")},
+		},
+		{
+			name:  "organisation as speaker of a statement",
+			paras: []string{`Facebook released a statement which read, in part, "This judgment raises critical questions around freedom of expression."`},
+			want:  []want{direct("This judgment raises critical questions around freedom of expression.", "Facebook").withCue("read")},
+		},
+		{
+			name: "indirect quote after that",
+			paras: []string{
+				`NATO Secretary General Jens Stoltenberg spoke in Brussels.`,
+				`He added that Allies are investing in key capabilities, with plans to acquire air defence systems.`,
+			},
+			want: []want{indirect("Allies are investing in key capabilities, with plans to acquire air defence systems", "Jens Stoltenberg").withCue("added")},
+		},
+		{
+			name:  "indirect quote ends before the writer's aside",
+			paras: []string{`The President insists that the budget include funding for the wall, which was one of his campaign promises.`},
+			want:  []want{indirect("the budget include funding for the wall", "").withCue("insists")},
+		},
+		{
+			name:  "indirect quote with a time between verb and that",
+			paras: []string{`Prime minister Hubert Minnis said yesterday night that twenty people have been confirmed killed.`},
+			want:  []want{indirect("twenty people have been confirmed killed", "Hubert Minnis")},
+		},
+		{
+			name: "scare quotes, titles of works, nicknames and terms are not quotes",
+			paras: []string{
+				`Schiff called it "a non-starter". The plan was "null and void", critics said.`,
+				`The film "The Lord of the Rings" was nicknamed "the greatest trilogy ever made" by fans.`,
+				`The case "Eva Glawischnig-Piesczek vs. Facebook Ireland Limited" reached the court.`,
+				`The program, called "Learning Together", teaches the so-called "gig economy".`,
+			},
+			want: nil,
+		},
+		{
+			name:  "short quote with a clause is kept",
+			paras: []string{`Health Minister Łukasz Szumowski said "We couldn’t win," and the city flag is at half-mast.`},
+			want:  []want{direct("We couldn’t win,", "Łukasz Szumowski")},
+		},
+		{
+			name:  "quote by a person the sentence is about",
+			paras: []string{`Brazilian President Jair Bolsonaro opposed the statement: "The suggestion evokes a colonialist mentality."`},
+			want:  []want{direct("The suggestion evokes a colonialist mentality.", "Jair Bolsonaro")},
+		},
+		{
+			name: "new speaker with the same surname",
+			paras: []string{
+				`Usman Khan attacked people on the bridge.`,
+				`"I am in awe of the people who ran towards danger" tweeted Mayor of London Sadiq Khan.`,
+			},
+			want: []want{direct("I am in awe of the people who ran towards danger", "Sadiq Khan").withTitle("Mayor of London")},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			checkQuotes(t, Extract(tc.paras), tc.want)
+		})
+	}
+}
+
+// TestExtractSeedArticle: the seed article has five direct quotes and one
+// indirect quote, all by NATO's Secretary General.
+func TestExtractSeedArticle(t *testing.T) {
+	_, paras := seedParagraphs(t)
+	got := Extract(paras)
+	var nDirect, nIndirect int
+	for _, q := range got {
+		switch q.Kind {
+		case Direct:
+			nDirect++
+		case Indirect:
+			nIndirect++
+		}
+		if q.Speaker != "Jens Stoltenberg" || q.Title != "NATO Secretary General" {
+			t.Errorf("%s quote %.40q: speaker %q, title %q", q.Kind, q.Text, q.Speaker, q.Title)
+		}
+	}
+	if nDirect != 5 || nIndirect != 1 {
+		t.Errorf("got %d direct and %d indirect quotes, want 5 and 1", nDirect, nIndirect)
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i].Paragraph < got[i-1].Paragraph {
+			t.Errorf("quotes out of document order at %d", i)
+		}
+	}
+}
+
+// TestExtractBadInput: malformed text yields fewer quotes, never a panic or
+// a long wait.
+func TestExtractBadInput(t *testing.T) {
+	long := strings.Repeat(`The council met "to discuss the budget and the roads" and Smith said that it was fine `, 1200) // ~100 KB
+	tests := []struct {
+		name  string
+		paras []string
+	}{
+		{"empty", nil},
+		{"blank paragraphs", []string{"", "   ", "\n"}},
+		{"lone quote mark", []string{`He said "this never ends`, `and "this" neither "`}},
+		{"quote spanning paragraphs", []string{`"The first part of a long quote`, `goes on here," she said.`}},
+		{"only quote marks", []string{strings.Repeat(`"`, 5000), strings.Repeat(`“”`, 3000)}},
+		{"no punctuation", []string{strings.Repeat("word ", 20000)}},
+		{"invalid UTF-8", []string{"\xff\xfe said \"caf\xe9 \xc3\x28 is open today\" Smith said \xed\xa0\x80."}},
+		{"odd Unicode", []string{"Ｍｒ．Ｘ said “\u200b\u202e\U0001F600 hello there friends ”; \u0301\u0301 said she."}},
+		{"long paragraph", []string{long}},
+		{"many names", []string{strings.Repeat("Anna Bell Carter Dunn Evans said ", 5000)}},
+		{"many that", []string{strings.Repeat("he said that ", 10000)}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			got := Extract(tc.paras)
+			// Generous: this catches hangs; TestExtractLinear checks growth.
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("took %v", d)
+			}
+			checkInvariants(t, tc.paras, got)
+		})
+	}
+}
+
+// checkInvariants holds for any input: paragraphs in range and in order,
+// known kinds, valid UTF-8, non-empty text.
+func checkInvariants(t testing.TB, paras []string, got []Quote) {
+	t.Helper()
+	last := 0
+	for _, q := range got {
+		if q.Paragraph < last || q.Paragraph >= len(paras) {
+			t.Fatalf("paragraph %d out of range or order", q.Paragraph)
+		}
+		last = q.Paragraph
+		if q.Kind != Direct && q.Kind != Indirect {
+			t.Fatalf("kind %q", q.Kind)
+		}
+		if q.Text == "" {
+			t.Fatalf("empty quote text")
+		}
+		for _, s := range []string{q.Text, q.Speaker, q.Title, q.Cue} {
+			if !utf8.ValidString(s) {
+				t.Fatalf("invalid UTF-8 in %q", s)
+			}
+		}
+		if q.Kind == Direct && utf8.ValidString(paras[q.Paragraph]) && !strings.Contains(paras[q.Paragraph], q.Text) {
+			t.Fatalf("direct quote %q is not in its paragraph", q.Text)
+		}
+	}
+}
+
+// TestExtractLinear: ten times the text takes far less than the hundred
+// times the time a quadratic step would take. The best of several runs is
+// compared, to be robust to a busy machine.
+func TestExtractLinear(t *testing.T) {
+	unit := `"We are ready," said Minister Anna Nowak. She added that the plan "will work for everyone in the city." `
+	run := func(n int) time.Duration {
+		p := []string{strings.Repeat(unit, n)}
+		best := time.Duration(1 << 62)
+		for range 5 {
+			start := time.Now()
+			Extract(p)
+			best = min(best, time.Since(start))
+		}
+		return best
+	}
+	small, large := run(200), run(2000)
+	if large > 40*small+50*time.Millisecond {
+		t.Errorf("200 units took %v, 2000 units took %v: not linear", small, large)
+	}
+}
+
+func BenchmarkExtract(b *testing.B) {
+	arts := loadDevArticles(b)
+	bytes := 0
+	for _, a := range arts {
+		for _, p := range a.paras {
+			bytes += len(p)
+		}
+	}
+	b.SetBytes(int64(bytes / len(arts)))
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		Extract(arts[i%len(arts)].paras)
+	}
+}

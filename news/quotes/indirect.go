@@ -1,0 +1,166 @@
+package quotes
+
+import "strings"
+
+// indirectFound is an indirect quote and who said it.
+type indirectFound struct {
+	found
+	attr attribution
+	ent  *entity
+}
+
+// maxClause bounds the scan for the end of a reported clause, so that a
+// sentence with many "said that" stays linear.
+const maxClause = 400
+
+// adverbialAfterVerb may stand between "said" and "that": "said yesterday
+// night that", "said on Friday that", "said in a statement that".
+var adverbialAfterVerb = wordSet(`on in at to during via through last yesterday today tonight earlier
+later also further again repeatedly publicly previously recently then this monday tuesday
+wednesday thursday friday saturday sunday`)
+
+// indirect finds reported speech of the form "X said/added/told ... that
+// CLAUSE" in sentence s, and "..., and that CLAUSE" after such a verb.
+func (x *extractor) indirect(p *para, s sentence) []indirectFound {
+	var out []indirectFound
+	toks := p.toks
+	lastVerb := -1 // the last reporting verb seen, for ", and that"
+	for i := s.a; i < s.b; i++ {
+		t := toks[i]
+		if t.kind == tkWord && thatVerbs[t.lower] && isThatVerbAt(toks, i) {
+			lastVerb = i
+		}
+		if !t.is("that") || i+1 >= s.b {
+			continue
+		}
+		v := verbBeforeThat(toks, s.a, i)
+		if v < 0 && lastVerb >= 0 && i > s.a && toks[i-1].is("and") {
+			v = lastVerb
+		}
+		if v < 0 {
+			continue
+		}
+		f, ok := x.reportedClause(p, s, v, i)
+		if ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// isThatVerbAt: a lower-case verb form, not a noun after a determiner.
+func isThatVerbAt(toks []token, i int) bool {
+	t := toks[i]
+	if t.cap {
+		return false
+	}
+	if i == 0 || toks[i-1].kind != tkWord {
+		return true
+	}
+	// "amid reports that", "there were claims that": nouns.
+	prev := toks[i-1].lower
+	return !nounDeterminers[prev] && !nounContext[prev]
+}
+
+// nounContext before a verb-shaped word makes it a noun.
+var nounContext = wordSet(`were are was is be been amid despite of about following after with
+denied dismissed rejected no any`)
+
+// verbBeforeThat finds the verb that "that" at i complements: right before
+// it, or with a short adverbial between ("said on Friday that"), or a
+// listener ("told reporters that").
+func verbBeforeThat(toks []token, lo, i int) int {
+	for v := i - 1; v >= lo && i-v <= 6; v-- {
+		t := toks[v]
+		if t.kind != tkWord {
+			return -1
+		}
+		if thatVerbs[t.lower] && isThatVerbAt(toks, v) {
+			if v == i-1 {
+				return v
+			}
+			first := toks[v+1]
+			if tellVerbs[t.lower] && i-v <= 5 {
+				return v
+			}
+			if adverbialAfterVerb[first.lower] {
+				return v
+			}
+			return -1
+		}
+		if speechVerbs[t.lower] {
+			return -1
+		}
+	}
+	return -1
+}
+
+// reportedClause reads the clause after "that" at th, reported by the verb at
+// v, and attributes it to the verb's subject.
+func (x *extractor) reportedClause(p *para, s sentence, v, th int) (indirectFound, bool) {
+	toks := p.toks
+	a := th + 1
+	if a < s.b && toks[a].punct(",") {
+		a++
+	}
+	b := clauseEnd(toks, a, s.b)
+	if b <= a {
+		return indirectFound{}, false
+	}
+	if toks[a].kind == tkQuote && (b == a+1 || (b == a+2 && toks[a+1].kind == tkPunct)) {
+		// `told Wikinews that "..."`: a direct quote, introduced with "that".
+		return indirectFound{}, false
+	}
+	start, end := toks[a].start, toks[b-1].end
+	text := strings.TrimRight(p.text[start:end], " .,;:")
+	if len(strings.Fields(text)) < 2 {
+		return indirectFound{}, false
+	}
+	m := x.sentenceSubject(toks, s, v)
+	attr := x.resolve(clue{m: m, cue: toks[v].text, verb: v}, toks, s)
+	return indirectFound{
+		found: found{at: start, q: Quote{
+			Text: clean(text), Speaker: clean(attr.speaker), Title: clean(attr.title),
+			Kind: Indirect, Cue: clean(toks[v].text), Paragraph: p.index,
+		}},
+		attr: attr,
+		ent:  attr.ent,
+	}, true
+}
+
+// clauseEnd is where the reported clause from a stops: the end of the
+// sentence, a semicolon, or a comma that hands back to the writer (", which",
+// ", but", ", according to", ", and that", ", Cyprus Mail reported").
+func clauseEnd(toks []token, a, b int) int {
+	limit := min(b, a+maxClause)
+	for i := a; i < limit; i++ {
+		t := toks[i]
+		if t.punct(";") {
+			return i
+		}
+		if t.punct(".") && i == b-1 {
+			return i
+		}
+		if !t.punct(",") || i+1 >= limit {
+			continue
+		}
+		n := toks[i+1]
+		if clauseCuts[n.lower] || (n.is("and") && i+2 < limit && toks[i+2].is("that")) || writerAside(toks, i+1, b) {
+			return i
+		}
+	}
+	return limit
+}
+
+// writerAside: the rest of the sentence from i is a short "X reported".
+func writerAside(toks []token, i, b int) bool {
+	if b-i > 8 {
+		return false
+	}
+	for j := i; j < b; j++ {
+		if isVerbAt(toks, j) {
+			return j > i
+		}
+	}
+	return false
+}

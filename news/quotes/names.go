@@ -1,0 +1,543 @@
+package quotes
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// entKind is what a mention of a speaker refers to.
+type entKind uint8
+
+const (
+	entNone       entKind = iota
+	entPerson             // a personal name, full or partial
+	entOrg                // an organisation or place
+	entTitle              // a title with no name ("The Vice President")
+	entDescriptor         // a common-noun phrase ("the ministry", "a protester")
+	entPronoun
+)
+
+// mention is a phrase that may name a speaker.
+type mention struct {
+	kind     entKind
+	name     string   // as written, titles removed
+	words    []string // name words in lower case
+	title    string   // role given with the mention
+	head     string   // descriptor or title head noun, lower case
+	det      string   // a descriptor's determiner
+	definite bool     // descriptor with the/this/that
+	plural   bool
+	forOrg   *mention // "a spokesperson for Facebook"
+	a, b     int      // token range
+}
+
+func (m mention) ok() bool { return m.kind != entNone }
+
+// isNameWord: a capitalised word that can be part of a name. Computed once
+// per token by tokenize (see nameWordText).
+func isNameWord(t token) bool {
+	return t.kind == tkWord && t.name
+}
+
+// nameWordText decides isNameWord for a word and its lower-case form.
+func nameWordText(text, lower string, cap bool) bool {
+	if !cap {
+		return isParticleName(text)
+	}
+	if stopCaps[lower] || strings.ContainsAny(lower, "0123456789") {
+		return false
+	}
+	// "They're", "It's", "Don't": a contraction of a function word.
+	if k := strings.IndexAny(lower, "'’"); k > 0 && (stopCaps[lower[:k]] || strings.HasSuffix(lower, "n't") || strings.HasSuffix(lower, "n’t")) {
+		return false
+	}
+	return true
+}
+
+// runEnd returns the end of the name run starting at i: capitalised words,
+// initials and name particles between capitalised words. A possessive ends
+// the run.
+func runEnd(toks []token, i, limit int) int {
+	j := i
+	for j < limit {
+		t := toks[j]
+		switch {
+		case isNameWord(t) || (j > i && t.cap && t.lower == "the"):
+		case j > i && particles[t.lower] && !t.cap && j+1 < limit && isNameWord(toks[j+1]):
+		default:
+			return j
+		}
+		j++
+		// A possessive ends the run, unless an organisation's name goes on
+		// ("the Alachua Sheriff's Office").
+		if t.poss && !(j < limit && isNameWord(toks[j]) && orgWords[toks[j].lower]) {
+			return j
+		}
+		// "Ministry of Health", "Catholic Bishops' Conference of the
+		// Philippines": an organisation word takes an "of" phrase.
+		if k := ofContinuation(toks, j, limit); k > j && orgWords[t.lower] && !isTitleWord(t.lower) {
+			j = k
+		}
+	}
+	return j
+}
+
+// ofContinuation returns the index of the name after "of" or "of the" at j,
+// or j.
+func ofContinuation(toks []token, j, limit int) int {
+	if j+1 >= limit || !toks[j].is("of", "on", "for") {
+		return j
+	}
+	k := j + 1
+	if toks[k].is("the") && !toks[k].cap {
+		k++
+	}
+	if k < limit && isNameWord(toks[k]) {
+		return k
+	}
+	return j
+}
+
+// nameParticles open a surname joined by a hyphen ("el-Sisi", "al-Assad").
+var nameParticles = wordSet(`al el ad ar as at ash bin ibn abu ben de di du da van von le la`)
+
+// isParticleName: a lower-case particle, a hyphen and a capitalised name.
+func isParticleName(w string) bool {
+	k := strings.IndexByte(w, '-')
+	if k <= 0 || k+1 >= len(w) || !nameParticles[w[:k]] {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(w[k+1:])
+	return unicode.IsUpper(r)
+}
+
+func isTitleWord(w string) bool {
+	if titleWords[w] {
+		return true
+	}
+	// "ex-prime", "vice-president", "secretary-general"
+	for w != "" {
+		part, rest, found := strings.Cut(w, "-")
+		if !found {
+			return false
+		}
+		if part != "ex" && part != "former" && titleWords[part] || titleWords[rest] {
+			return true
+		}
+		w = rest
+	}
+	return false
+}
+
+func isAcronym(s string) bool {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsUpper(r) {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// classifyRun tells a person from an organisation or a bare title, and splits
+// the title from the name: "NATO Secretary General Jens Stoltenberg" is the
+// person "Jens Stoltenberg" with title "NATO Secretary General". det says the
+// run follows "the", which people's names do not.
+func classifyRun(toks []token, a, b int, det bool) mention {
+	m := mention{a: a, b: b}
+	last := b - 1
+	if toks[a].lower == "the" {
+		det = true
+		a++
+		if a > last {
+			return mention{}
+		}
+	}
+	for last > a && postnominals[toks[last].lower] {
+		// "Judge Durham Hall QC": letters after a name are not the name.
+		last--
+		b--
+	}
+	m.b = b
+	titled := false // a title word came first: "Judge Durham Hall"
+	k := -1         // last title, organisation or acronym word
+	if last-a >= 2 && roleNouns[toks[a].lower] {
+		// "Co-author Jing-Shan Zhao", "Driver John Smith": a role opening a
+		// name of two more words (not "Adam Driver").
+		k = a
+	}
+	for i := a; i <= last; i++ {
+		l := toks[i].lower
+		switch {
+		case isTitleWord(l) && !toks[i].poss:
+			k, titled = i, true
+		case surnameLike[l] && titled:
+			// "Hall", "Park" after a title are surnames, not places.
+		case orgWords[l] || isAcronym(toks[i].text):
+			k = i
+		}
+	}
+	for i := a; i <= last; i++ {
+		if toks[i].is("of", "on", "for") {
+			// Only organisation names run across "of" (see runEnd).
+			k = last
+		}
+	}
+	lastWord := toks[last].lower
+	if k == last && last > a && surnameTitles[lastWord] {
+		// "John Major", "Stephen King": a title word that is also a surname,
+		// after a word that is neither a title nor an organisation.
+		if p := toks[last-1].lower; !isTitleWord(p) && !orgWords[p] && !isAcronym(toks[last-1].text) {
+			k = -1
+			for i := a; i < last; i++ {
+				if l := toks[i].lower; isTitleWord(l) || orgWords[l] || isAcronym(toks[i].text) {
+					k = i
+				}
+			}
+			lastWord = ""
+		}
+	}
+	// One word after an organisation word is more likely the rest of its name
+	// ("Daily Xtra") than a person; after a title it is a surname
+	// ("Captain Rochester").
+	if k >= a && k == last-1 && !isTitleWord(toks[k].lower) {
+		k = last
+	}
+	switch {
+	case det && isTitleWord(lastWord):
+		m.kind, m.title, m.head = entTitle, joinText(toks, a, b), lastWord
+	case det || k == last && !isTitleWord(lastWord):
+		m.kind = entOrg
+		m.name, m.words = joinText(toks, a, b), lowerWords(toks, a, b)
+	case k == last:
+		m.kind, m.title, m.head = entTitle, joinText(toks, a, b), lastWord
+	default:
+		m.kind = entPerson
+		if k >= a {
+			m.title = joinText(toks, a, k+1)
+			if regnal[toks[k].lower] && k == a {
+				// "Pope Francis", "King Maha Vajiralongkorn": the title is part
+				// of how the person is named.
+				k--
+			}
+			a = k + 1
+		}
+		m.name, m.words = joinText(toks, a, b), lowerWords(toks, a, b)
+	}
+	return m
+}
+
+// regnal titles stay in the name they precede.
+var regnal = wordSet(`pope king queen prince princess emperor empress sultan emir sheikh saint st. lord lady dame sir`)
+
+// surnameTitles are title words that are also common surnames.
+var surnameTitles = wordSet(`major king bishop marshal dean judge chancellor constable cardinal prince
+pope chief speaker sheriff`)
+
+// surnameLike are place words that are also common surnames.
+var surnameLike = wordSet(`hall park church bridge lake river street road hill ford field wood`)
+
+// postnominals follow a name ("QC", "Jr.").
+var postnominals = wordSet(`qc kc mp mep msp mla jr jr. sr sr. obe mbe cbe kbe phd md ii iii iv esq esq.`)
+
+// joinText joins the words of toks[a:b] with single spaces, as written
+// except for a possessive at the end ("the DRC's Institut", "John Bolton").
+func joinText(toks []token, a, b int) string {
+	var sb strings.Builder
+	for i := a; i < b; i++ {
+		if i > a && toks[i].kind == tkWord && toks[i-1].text != "(" {
+			sb.WriteByte(' ')
+		}
+		if i == b-1 || toks[i].raw == "" {
+			sb.WriteString(toks[i].text)
+		} else {
+			sb.WriteString(toks[i].raw)
+		}
+	}
+	return sb.String()
+}
+
+// joinRaw is joinText keeping a final possessive ("Mendez's" in a title).
+func joinRaw(toks []token, a, b int) string {
+	s := joinText(toks, a, b)
+	if b > a && toks[b-1].poss {
+		s += toks[b-1].raw[len(toks[b-1].text):]
+	}
+	return s
+}
+
+func lowerWords(toks []token, a, b int) []string {
+	out := make([]string, 0, b-a)
+	for i := a; i < b; i++ {
+		out = append(out, toks[i].lower)
+	}
+	return out
+}
+
+// entity is a person or organisation known from earlier in the article.
+type entity struct {
+	name   string // empty for an individual the article does not name
+	title  string
+	kind   entKind
+	words  []string
+	gender gender
+}
+
+type gender uint8
+
+const (
+	unknownGender gender = iota
+	male
+	female
+)
+
+var (
+	femaleWords = wordSet(`woman women wife mother daughter sister girl grandmother aunt niece queen
+princess duchess mrs. mrs ms. ms miss madam spokeswoman chairwoman congresswoman assemblywoman
+councilwoman businesswoman actress widow lady dame nun mum mom`)
+	maleWords = wordSet(`man men husband father son brother boy grandfather uncle nephew king prince
+duke mr. mr sir lord spokesman chairman congressman assemblyman councilman businessman
+widower monk dad`)
+)
+
+// genderOf reads a gender from words of a title or descriptor, if any.
+func genderOf(s string) gender {
+	for _, w := range strings.Fields(strings.ToLower(s)) {
+		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+		switch {
+		case femaleWords[w]:
+			return female
+		case maleWords[w]:
+			return male
+		}
+	}
+	return unknownGender
+}
+
+// honorifics are titles that say little of a person's role; a fuller title
+// found later replaces them.
+var honorifics = wordSet(`professor prof. dr. dr doctor mr. mrs. ms. mr mrs ms miss sir dame`)
+
+// learnTitle keeps the fullest title the article gives: a later title that
+// extends the known one ("study co-author Professor" after "Professor"), or
+// any title after a bare honorific.
+func (e *entity) learnTitle(t string) {
+	if e.gender == unknownGender {
+		e.gender = genderOf(t)
+	}
+	switch {
+	case t == "" || e.kind != entPerson:
+	case e.title == "" || honorifics[strings.ToLower(e.title)]:
+		e.title = t
+	case len(t) > len(e.title) && strings.Contains(strings.ToLower(t), strings.ToLower(e.title)):
+		e.title = t
+	}
+}
+
+// registry remembers who was named so far, for surnames, pronouns and
+// descriptors met later in the article.
+type registry struct {
+	persons     []*entity
+	bySurname   map[string]*entity
+	byFirstLast map[string]*entity // "john|bolton"
+	orgs        []*entity
+	orgByName   map[string]*entity
+
+	lastPerson  *entity // the person most recently named as speaker or subject
+	lastOrg     *entity
+	lastSubject *entity
+	recent      []*entity // people, most recently noticed first
+}
+
+// maxRecent people are kept for "he" and "she".
+const maxRecent = 8
+
+// maxLookBack bounds the searches by title or by word to the most recent
+// entities, so that a text naming thousands stays linear.
+const maxLookBack = 64
+
+func newRegistry() *registry {
+	return &registry{bySurname: map[string]*entity{}, byFirstLast: map[string]*entity{}, orgByName: map[string]*entity{}}
+}
+
+// person returns the entity for a full personal name, creating it if new. Two
+// names with the same first and last word ("John R. Bolton", "John Bolton")
+// are one person, named as first given.
+func (r *registry) person(m mention) *entity {
+	last := m.words[len(m.words)-1]
+	if e := r.bySurname[last]; e != nil && len(e.words) > 0 && e.words[0] == m.words[0] {
+		e.learnTitle(m.title)
+		return e
+	}
+	key := m.words[0] + "|" + last
+	if e := r.byFirstLast[key]; e != nil {
+		e.learnTitle(m.title)
+		return e
+	}
+	e := &entity{name: m.name, title: m.title, kind: entPerson, words: m.words, gender: genderOf(m.title)}
+	r.persons = append(r.persons, e)
+	r.byFirstLast[key] = e
+	r.bySurname[last] = e
+	if n := len(m.words); n >= 3 && !isInitial(m.words[n-2]) && r.bySurname[m.words[n-2]] == nil {
+		// "Governor Vázquez" after "Wanda Vázquez Garced"
+		r.bySurname[m.words[n-2]] = e
+	}
+	return e
+}
+
+// single resolves a one-word name: a surname given in full earlier, an
+// organisation, or else a new one-word name.
+func (r *registry) single(m mention) *entity {
+	w := m.words[0]
+	if e := r.bySurname[w]; e != nil {
+		e.learnTitle(m.title)
+		return e
+	}
+	if e := r.orgByName[w]; e != nil {
+		return e
+	}
+	if m.title != "" {
+		// "Princess Ubolratana" after "Princess Ubolratana Mahidol"
+		for i := len(r.persons) - 1; i >= 0 && i >= len(r.persons)-maxLookBack; i-- {
+			if e := r.persons[i]; e.words[0] == w && len(e.words) > 1 {
+				return e
+			}
+		}
+	}
+	kind := entPerson
+	if isAcronym(m.name) {
+		kind = entOrg
+	}
+	e := &entity{name: m.name, title: m.title, kind: kind, words: m.words}
+	if kind == entOrg {
+		r.addOrg(e)
+	} else {
+		r.bySurname[w] = e
+		r.persons = append(r.persons, e)
+	}
+	return e
+}
+
+func (r *registry) org(m mention) *entity {
+	key := strings.Join(m.words, " ")
+	if e := r.orgByName[key]; e != nil {
+		return e
+	}
+	e := &entity{name: m.name, kind: entOrg, words: m.words}
+	r.addOrg(e)
+	return e
+}
+
+func (r *registry) addOrg(e *entity) {
+	r.orgs = append(r.orgs, e)
+	r.orgByName[strings.Join(e.words, " ")] = e
+}
+
+// alias records an acronym given in brackets after an organisation.
+func (r *registry) alias(e *entity, acronym string) {
+	if r.orgByName[strings.ToLower(acronym)] == nil {
+		r.orgByName[strings.ToLower(acronym)] = e
+	}
+}
+
+// entityOf turns a name mention into a known entity.
+func (r *registry) entityOf(m mention) *entity {
+	switch {
+	case m.kind == entPerson && len(m.words) >= 2:
+		return r.person(m)
+	case m.kind == entPerson && len(m.words) == 1:
+		return r.single(m)
+	case m.kind == entOrg && len(m.words) > 0:
+		return r.org(m)
+	}
+	return nil
+}
+
+// orgWithWord is the most recent organisation whose name has the word, for
+// "the ministry" after "the Emergency Situations Ministry".
+func (r *registry) orgWithWord(w string) *entity {
+	for i := len(r.orgs) - 1; i >= 0 && i >= len(r.orgs)-maxLookBack; i-- {
+		for _, x := range r.orgs[i].words {
+			if x == w {
+				return r.orgs[i]
+			}
+		}
+	}
+	return nil
+}
+
+// personWithTitle is the most recent person whose title has every word of t,
+// for "the President" after "United States President Donald Trump".
+func (r *registry) personWithTitle(t string) *entity {
+	want := strings.Fields(strings.ToLower(t))
+	for i := len(r.persons) - 1; i >= 0 && i >= len(r.persons)-maxLookBack; i-- {
+		have := strings.Fields(strings.ToLower(r.persons[i].title))
+		if len(have) > 0 && containsAll(have, want) {
+			return r.persons[i]
+		}
+	}
+	return nil
+}
+
+func containsAll(have, want []string) bool {
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			if h == w || strings.TrimSuffix(h, "'s") == w {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// notice makes e the most salient entity of its kind.
+func (r *registry) notice(e *entity) {
+	if e == nil {
+		return
+	}
+	if e.kind == entPerson {
+		r.lastPerson = e
+		r.pushRecent(e)
+	} else {
+		r.lastOrg = e
+	}
+	r.lastSubject = e
+}
+
+func (r *registry) pushRecent(e *entity) {
+	for i, x := range r.recent {
+		if x == e {
+			copy(r.recent[1:i+1], r.recent[:i])
+			r.recent[0] = e
+			return
+		}
+	}
+	if len(r.recent) < maxRecent {
+		r.recent = append(r.recent, nil)
+	}
+	copy(r.recent[1:], r.recent)
+	r.recent[0] = e
+}
+
+// gendered is the most recent person who can be "he" (male) or "she"
+// (female); a person whose gender was unknown takes it from the pronoun.
+func (r *registry) gendered(g gender) *entity {
+	for _, e := range r.recent {
+		if e.gender == g || e.gender == unknownGender {
+			if e.gender == unknownGender {
+				e.gender = g
+			}
+			return e
+		}
+	}
+	return r.lastPerson
+}
