@@ -54,6 +54,8 @@ type batcher struct {
 	// seen catches the same article twice in one run, which the store would
 	// otherwise see only after the batch.
 	seen map[string]bool
+	// inflight delivers the result of the batch being written.
+	inflight chan batchResult
 }
 
 func (b *batcher) fail(ref string, err error) {
@@ -82,19 +84,48 @@ func (b *batcher) take(ctx context.Context, items []news.Item) error {
 	return nil
 }
 
+// flush prepares the pending batch (quotes, on every core) while the previous
+// batch is still being written, then starts writing this one: parsing and
+// extraction overlap with indexing. wait collects a batch in flight.
 func (b *batcher) flush(ctx context.Context) error {
 	if len(b.pending) == 0 {
-		return nil
+		return b.wait()
 	}
-	res, err := b.lib.Add(ctx, b.pending)
-	if err != nil {
+	batch := b.pending
+	b.pending = nil
+	prepare(batch)
+	if err := b.wait(); err != nil {
 		return err
 	}
+	done := make(chan batchResult, 1)
+	b.inflight = done
+	go func() {
+		res, err := b.lib.commit(ctx, batch)
+		done <- batchResult{res, err}
+	}()
+	return nil
+}
+
+type batchResult struct {
+	res Result
+	err error
+}
+
+// wait waits for the batch being written, if any, and counts it.
+func (b *batcher) wait() error {
+	if b.inflight == nil {
+		return nil
+	}
+	r := <-b.inflight
+	b.inflight = nil
+	if r.err != nil {
+		return r.err
+	}
+	res := r.res
 	b.rep.Ingested += len(res.Added)
 	b.rep.Duplicates += len(res.Duplicates)
 	b.rep.Added = append(b.rep.Added, res.Added...)
 	b.rep.DuplicateOf = append(b.rep.DuplicateOf, res.Duplicates...)
-	b.pending = nil
 	if b.opt.Progress != nil {
 		b.opt.Progress(b.rep.Ingested + b.rep.Duplicates + b.rep.Failed)
 	}
@@ -112,7 +143,7 @@ func (l *Library) IngestPaths(ctx context.Context, paths []string, opt FileOptio
 	b := l.newBatcher(opt)
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
-			return b.rep, err
+			return b.abort(err)
 		}
 		if p == "-" {
 			data, err := readCapped(opt.Stdin)
@@ -121,7 +152,7 @@ func (l *Library) IngestPaths(ctx context.Context, paths []string, opt FileOptio
 				continue
 			}
 			if err := b.take(ctx, news.Parse("-", data, "", opt.Defaults)); err != nil {
-				return b.rep, err
+				return b.abort(err)
 			}
 			continue
 		}
@@ -137,11 +168,11 @@ func (l *Library) IngestPaths(ctx context.Context, paths []string, opt FileOptio
 				continue
 			}
 			if err := b.take(ctx, news.Parse(f, data, "", opt.Defaults)); err != nil {
-				return b.rep, err
+				return b.abort(err)
 			}
 		}
 	}
-	return b.rep, b.flush(ctx)
+	return b.finish(ctx)
 }
 
 // IngestFS ingests the named files of a file system (the embedded sample).
@@ -160,19 +191,19 @@ func (l *Library) IngestFS(ctx context.Context, fsys fs.FS, names []string, opt 
 			continue
 		}
 		if err := b.take(ctx, news.Parse(name, data, "", opt.Defaults)); err != nil {
-			return b.rep, err
+			return b.abort(err)
 		}
 	}
-	return b.rep, b.flush(ctx)
+	return b.finish(ctx)
 }
 
 // IngestItems ingests articles parsed elsewhere (a fetched page, a message).
 func (l *Library) IngestItems(ctx context.Context, items []news.Item) (Report, error) {
 	b := l.newBatcher(FileOptions{})
 	if err := b.take(ctx, items); err != nil {
-		return b.rep, err
+		return b.abort(err)
 	}
-	return b.rep, b.flush(ctx)
+	return b.finish(ctx)
 }
 
 // listFiles expands a folder into its regular files, sorted, skipping hidden
@@ -236,4 +267,20 @@ func readCapped(r io.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("over the %d MB size limit", news.MaxInputBytes>>20)
 	}
 	return data, nil
+}
+
+// finish writes what is left and waits for it.
+func (b *batcher) finish(ctx context.Context) (Report, error) {
+	err := b.flush(ctx)
+	if werr := b.wait(); err == nil {
+		err = werr
+	}
+	return b.rep, err
+}
+
+// abort stops an ingest on err, once the batch being written is done: the
+// caller may close the library next.
+func (b *batcher) abort(err error) (Report, error) {
+	_ = b.wait()
+	return b.rep, err
 }

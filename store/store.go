@@ -11,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/golang/snappy"
 	"go.etcd.io/bbolt"
 
 	"github.com/newsbot/newsbot/news"
@@ -106,7 +107,7 @@ func (s *Store) AddArticles(arts []*news.Article) (AddResult, error) {
 			if a.Ingested.IsZero() {
 				a.Ingested = now
 			}
-			data, err := json.Marshal(a)
+			data, err := encodeArticle(a)
 			if err != nil {
 				return fmt.Errorf("encode %s: %w", a.ID, err)
 			}
@@ -133,7 +134,7 @@ func (s *Store) AddArticles(arts []*news.Article) (AddResult, error) {
 // PutArticle writes an article whether or not it exists (an updated feed item),
 // marking it pending.
 func (s *Store) PutArticle(a *news.Article) error {
-	data, err := json.Marshal(a)
+	data, err := encodeArticle(a)
 	if err != nil {
 		return fmt.Errorf("store: encode %s: %w", a.ID, err)
 	}
@@ -193,7 +194,7 @@ func (s *Store) Article(id string) (*news.Article, error) {
 			return ErrNotFound
 		}
 		a = new(news.Article)
-		return json.Unmarshal(data, a)
+		return decodeArticle(data, a)
 	})
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
@@ -215,7 +216,7 @@ func (s *Store) Articles(ids []string) (map[string]*news.Article, error) {
 				continue
 			}
 			a := new(news.Article)
-			if err := json.Unmarshal(data, a); err != nil {
+			if err := decodeArticle(data, a); err != nil {
 				return fmt.Errorf("read %s: %w", id, err)
 			}
 			out[id] = a
@@ -233,7 +234,7 @@ func (s *Store) ForEach(fn func(*news.Article) error) error {
 	return s.db.View(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
 			a := new(news.Article)
-			if err := json.Unmarshal(v, a); err != nil {
+			if err := decodeArticle(v, a); err != nil {
 				return fmt.Errorf("store: read %s: %w", k, err)
 			}
 			return fn(a)
@@ -321,4 +322,83 @@ func (s *Store) ListJSON(bucket, prefix string, fn func(key string, raw []byte) 
 		}
 		return nil
 	})
+}
+
+// Check reads from the database, for a health check: it fails once the store
+// is closed or its file is unusable.
+func (s *Store) Check() error {
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		if tx.Bucket(bucketArticles) == nil {
+			return errors.New("articles bucket missing")
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: check %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// Stats are counts over the stored articles.
+type Stats struct {
+	Articles int
+	Quotes   int
+	// ByGuild and BySource count articles; the empty key holds the global
+	// articles and those without a source.
+	ByGuild  map[string]int
+	BySource map[string]int
+}
+
+// Stats counts the articles by guild and source, and their quotes. It reads
+// every article (only the fields it counts are decoded), so callers that ask
+// often should keep the result a while.
+func (s *Store) Stats() (Stats, error) {
+	st := Stats{ByGuild: map[string]int{}, BySource: map[string]int{}}
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
+			var a struct {
+				Guild  string            `json:"guild"`
+				Source string            `json:"source"`
+				Quotes []json.RawMessage `json:"quotes"`
+			}
+			if err := decodeArticle(v, &a); err != nil {
+				return fmt.Errorf("read %s: %w", k, err)
+			}
+			st.Articles++
+			st.Quotes += len(a.Quotes)
+			st.ByGuild[a.Guild]++
+			st.BySource[a.Source]++
+			return nil
+		})
+	})
+	if err != nil {
+		return Stats{}, fmt.Errorf("store: stats: %w", err)
+	}
+	return st, nil
+}
+
+// Articles are stored as JSON compressed with Snappy, behind a one-byte tag:
+// news text compresses about twice, which keeps the store well under the raw
+// text's size plus the index. Untagged values are plain JSON.
+const tagSnappyJSON = 's'
+
+func encodeArticle(a *news.Article) ([]byte, error) {
+	data, err := json.Marshal(a)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 1, 1+snappy.MaxEncodedLen(len(data)))
+	out[0] = tagSnappyJSON
+	return append(out, snappy.Encode(nil, data)...), nil
+}
+
+func decodeArticle(data []byte, a any) error {
+	if len(data) > 0 && data[0] == tagSnappyJSON {
+		raw, err := snappy.Decode(nil, data[1:])
+		if err != nil {
+			return fmt.Errorf("decompress: %w", err)
+		}
+		data = raw
+	}
+	return json.Unmarshal(data, a)
 }

@@ -47,6 +47,7 @@ func commandList() []command {
 		{"ask", "answer a question from the articles", runAsk},
 		{"quotes", "find attributed quotes by speaker, words or article", runQuotes},
 		{"serve", "run the Discord bot", runServe},
+		{"bench", "measure ingest and query speed on a synthetic corpus", runBench},
 		{"reindex", "rebuild the search index from the store", runReindex},
 		{"version", "print the version", runVersion},
 	}

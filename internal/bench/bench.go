@@ -1,0 +1,215 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newsbot/newsbot/index"
+	"github.com/newsbot/newsbot/ingest"
+	"github.com/newsbot/newsbot/news"
+)
+
+// Options say how big a run is.
+type Options struct {
+	Articles int
+	Queries  int
+	Dir      string // data folder; a temporary one when empty
+	Seed     uint64
+	// Progress is told how many articles are in, during the ingest.
+	Progress func(done, total int)
+}
+
+// Latency is a distribution of one kind of request, in milliseconds.
+type Latency struct {
+	P50 float64 `json:"p50"`
+	P99 float64 `json:"p99"`
+	N   int     `json:"n"`
+}
+
+// Result is what a run measured.
+type Result struct {
+	Articles        int     `json:"articles"`
+	Queries         int     `json:"queries"`
+	IngestSeconds   float64 `json:"ingest_seconds"`
+	IngestPerSecond float64 `json:"ingest_per_second"`
+	RawBytes        int64   `json:"raw_text_bytes"`
+	StoreBytes      int64   `json:"store_bytes"`
+	IndexBytes      int64   `json:"index_bytes"`
+	DiskRatio       float64 `json:"disk_to_raw_ratio"`
+	ColdOpenMS      float64 `json:"cold_open_ms"`
+	Search          Latency `json:"search_ms"`
+	Ask             Latency `json:"ask_ms"`
+	Quotes          Latency `json:"quotes_ms"`
+	Suggest         Latency `json:"suggest_ms"`
+	PeakRSSMB       float64 `json:"peak_rss_mb"`
+}
+
+// chunk is how many synthetic articles are generated and ingested at a time,
+// so the corpus never sits in memory whole.
+const chunk = 2000
+
+// Run builds the corpus, ingests it, reopens the data folder cold and times
+// the queries.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	if o.Articles <= 0 {
+		return nil, fmt.Errorf("bench: --articles must be positive")
+	}
+	if o.Queries <= 0 {
+		o.Queries = 1000
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	m, err := loadMaterial()
+	if err != nil {
+		return nil, err
+	}
+	dir := o.Dir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "newsbot-bench-"); err != nil {
+			return nil, fmt.Errorf("bench: %w", err)
+		}
+		defer os.RemoveAll(dir)
+	}
+	lib, err := ingest.Open(ctx, dir, nil)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Articles: o.Articles, Queries: o.Queries}
+	start := time.Now()
+	for from := 0; from < o.Articles; from += chunk {
+		to := min(from+chunk, o.Articles)
+		data, raw := m.corpusJSONL(o.Seed, from, to)
+		res.RawBytes += int64(raw)
+		rep, err := lib.IngestItems(ctx, news.Parse("bench.jsonl", data, news.FormatJSONL, news.Defaults{}))
+		if err != nil {
+			lib.Close()
+			return nil, err
+		}
+		if rep.Failed > 0 {
+			lib.Close()
+			return nil, fmt.Errorf("bench: %d synthetic articles failed: %v", rep.Failed, rep.Failures[0])
+		}
+		if o.Progress != nil {
+			o.Progress(to, o.Articles)
+		}
+	}
+	res.IngestSeconds = time.Since(start).Seconds()
+	res.IngestPerSecond = float64(o.Articles) / res.IngestSeconds
+	if err := lib.Close(); err != nil {
+		return nil, err
+	}
+
+	// Cold open: the bot starting on an existing data folder, ready once it
+	// has answered a first query.
+	start = time.Now()
+	lib, err = ingest.Open(ctx, dir, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer lib.Close()
+	if _, err := lib.Index.Search(ctx, index.SearchOptions{Query: "government", Limit: 5}); err != nil {
+		return nil, err
+	}
+	res.ColdOpenMS = ms(time.Since(start))
+	res.StoreBytes = lib.Store.Size()
+	res.IndexBytes = lib.Index.Size()
+	res.DiskRatio = float64(res.StoreBytes+res.IndexBytes) / float64(res.RawBytes)
+
+	if err := m.queries(ctx, lib.Index, o, res); err != nil {
+		return nil, err
+	}
+	res.PeakRSSMB = peakRSSMB()
+	return res, nil
+}
+
+// queries runs a mix of the four kinds of request, in turn, with words and
+// names drawn from the corpus.
+func (m *material) queries(ctx context.Context, ix *index.Index, o Options, res *Result) error {
+	r := rand.New(rand.NewPCG(o.Seed, 99))
+	speakers, err := ix.SuggestSpeakers(ctx, index.Scope{}, "", 25)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, s := range speakers {
+		names = append(names, s.Name)
+	}
+	if len(names) == 0 {
+		names = []string{"Stoltenberg"}
+	}
+	var search, ask, quotes, suggest []time.Duration
+	word := func() string { return m.titleWords[r.IntN(len(m.titleWords))] }
+	for i := range o.Queries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		t := time.Now()
+		switch i % 4 {
+		case 0:
+			_, err = ix.Search(ctx, index.SearchOptions{Query: word() + " " + word(), Limit: 5})
+			search = append(search, time.Since(t))
+		case 1:
+			q := m.questions[r.IntN(len(m.questions))]
+			if r.IntN(2) == 0 {
+				q = "What did " + names[r.IntN(len(names))] + " say about " + word() + "?"
+			}
+			_, err = ix.Ask(ctx, q, index.Scope{})
+			ask = append(ask, time.Since(t))
+		case 2:
+			qo := index.QuoteOptions{Limit: 5}
+			if r.IntN(2) == 0 {
+				qo.Speaker = names[r.IntN(len(names))]
+			} else {
+				qo.About = word()
+			}
+			_, _, err = ix.Quotes(ctx, qo)
+			quotes = append(quotes, time.Since(t))
+		case 3:
+			n := names[r.IntN(len(names))]
+			prefix := strings.ToLower(n[:min(len(n), 1+r.IntN(4))])
+			_, err = ix.SuggestSpeakers(ctx, index.Scope{}, prefix, 25)
+			suggest = append(suggest, time.Since(t))
+		}
+		if err != nil && err != index.ErrEmptyQuery {
+			return err
+		}
+	}
+	res.Search, res.Ask, res.Quotes, res.Suggest = dist(search), dist(ask), dist(quotes), dist(suggest)
+	return nil
+}
+
+func dist(d []time.Duration) Latency {
+	if len(d) == 0 {
+		return Latency{}
+	}
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	at := func(q float64) float64 { return ms(d[min(len(d)-1, int(q*float64(len(d))))]) }
+	return Latency{P50: at(0.50), P99: at(0.99), N: len(d)}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// peakRSSMB reads the process's peak resident set size (Linux).
+func peakRSSMB() float64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			f := strings.Fields(rest)
+			if len(f) > 0 {
+				kb, _ := strconv.ParseFloat(f[0], 64)
+				return kb / 1024
+			}
+		}
+	}
+	return 0
+}
