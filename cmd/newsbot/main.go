@@ -48,6 +48,7 @@ func commandList() []command {
 		{"quotes", "find attributed quotes by speaker, words or article", runQuotes},
 		{"serve", "run the Discord bot", runServe},
 		{"bench", "measure ingest and query speed on a synthetic corpus", runBench},
+		{"poll", "poll the configured feeds (--once: one round)", runPoll},
 		{"reindex", "rebuild the search index from the store", runReindex},
 		{"version", "print the version", runVersion},
 	}

@@ -168,11 +168,11 @@ func (e *RetryAfterError) Error() string {
 // Errors a request can end with, besides RefusedError, StatusError and
 // RetryAfterError. Test with errors.Is.
 var (
-	ErrTooLarge        = errors.New("response is over the size limit (fetch.max_bytes)")
-	ErrTimeout         = errors.New("no complete response within the time limit (fetch.timeout)")
-	ErrTooManyRedirect = fmt.Errorf("stopped after %d redirects", MaxRedirects)
-	ErrRedirectLoop    = errors.New("redirect loop")
-	ErrContentType     = errors.New("not a page or a feed")
+	ErrTooLarge         = errors.New("response is over the size limit (fetch.max_bytes)")
+	ErrTimeout          = errors.New("no complete response within the time limit")
+	ErrTooManyRedirects = fmt.Errorf("stopped after %d redirects", MaxRedirects)
+	ErrRedirectLoop     = errors.New("redirect loop")
+	ErrContentType      = errors.New("not a page or a feed")
 )
 
 // Do fetches one document. Every address it connects to, the first and each
@@ -244,7 +244,7 @@ func (f *Fetcher) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	if err := f.readBody(resp, out); err != nil {
 		if ctx.Err() == nil && tctx.Err() != nil {
-			err = fmt.Errorf("%w (%s)", ErrTimeout, f.timeout)
+			err = fmt.Errorf("%w (fetch.timeout %s)", ErrTimeout, f.timeout)
 		}
 		return nil, fmt.Errorf("fetch: %s: %w", final, err)
 	}
@@ -265,7 +265,7 @@ func (f *Fetcher) requestError(ctx context.Context, target string, err error) er
 		return &r
 	}
 	if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("fetch: %s: %w (%s)", target, ErrTimeout, f.timeout)
+		return fmt.Errorf("fetch: %s: %w (fetch.timeout %s)", target, ErrTimeout, f.timeout)
 	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("fetch: %s: %w", target, ctx.Err())
@@ -295,7 +295,7 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 		}
 	}
 	if len(via) > MaxRedirects {
-		return ErrTooManyRedirect
+		return ErrTooManyRedirects
 	}
 	return nil
 }

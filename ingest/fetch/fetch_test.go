@@ -196,7 +196,7 @@ func TestRedirects(t *testing.T) {
 		{"to private", "/to-private", isRefused, "refused http://10.0.0.5/internal: 10.0.0.5 is a private address"},
 		{"to file", "/to-file", isRefused, "redirect to a scheme other than http or https"},
 		{"loop", "/loop-a", is(ErrRedirectLoop), "redirect loop: " + public + "/loop-a -> " + public + "/loop-b -> " + public + "/loop-a"},
-		{"too many", "/chain/6", is(ErrTooManyRedirect), "stopped after 5 redirects"},
+		{"too many", "/chain/6", is(ErrTooManyRedirects), "stopped after 5 redirects"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
