@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/newsbot/newsbot/index"
+	"github.com/newsbot/newsbot/internal/markdown"
+	"github.com/newsbot/newsbot/news"
 )
 
 // Latest lists the newest articles visible in the guild.
@@ -40,4 +42,17 @@ func Help() *Reply {
 		"• `/latest` the newest articles.\n" +
 		"Moderators: `/news add` (a link, text or file), `/news remove`, and **Add to news** on a message."
 	return &Reply{Text: text, Ephemeral: true, Data: map[string]string{"help": text}}
+}
+
+// Announcement is the message that presents new articles in a channel (a
+// feed's new items): one card each, as /search shows them.
+func (s *Service) Announcement(arts []*news.Article, from string) *Reply {
+	r := &Reply{}
+	if from != "" {
+		r.Text = "New from " + markdown.Escape(from)
+	}
+	for _, a := range arts {
+		r.Cards = append(r.Cards, Card{Title: a.Title, URL: a.URL, Body: s.Lib.Index.Lead(a), Source: a.Source, Published: a.Published, ArticleID: a.ID})
+	}
+	return r
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/ingest"
+	"github.com/newsbot/newsbot/ingest/feeds"
 	"github.com/newsbot/newsbot/news"
 )
 
@@ -20,6 +21,9 @@ type Service struct {
 	// Fetch turns a link into articles (the safe fetcher); nil when links
 	// cannot be fetched.
 	Fetch func(ctx context.Context, url string, def news.Defaults) ([]news.Item, error)
+
+	// Feeds is the feed poller, nil when feeds are off.
+	Feeds *feeds.Poller
 
 	pages pageStore
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/newsbot/newsbot/ingest/feeds"
 	"github.com/newsbot/newsbot/news"
 )
 
@@ -151,7 +152,7 @@ func (l *Library) IngestPaths(ctx context.Context, paths []string, opt FileOptio
 				b.fail("-", err)
 				continue
 			}
-			if err := b.take(ctx, news.Parse("-", data, "", opt.Defaults)); err != nil {
+			if err := b.take(ctx, parseFile("-", data, opt.Defaults)); err != nil {
 				return b.abort(err)
 			}
 			continue
@@ -167,7 +168,7 @@ func (l *Library) IngestPaths(ctx context.Context, paths []string, opt FileOptio
 				b.fail(f, err)
 				continue
 			}
-			if err := b.take(ctx, news.Parse(f, data, "", opt.Defaults)); err != nil {
+			if err := b.take(ctx, parseFile(f, data, opt.Defaults)); err != nil {
 				return b.abort(err)
 			}
 		}
@@ -204,6 +205,14 @@ func (l *Library) IngestItems(ctx context.Context, items []news.Item) (Report, e
 		return b.abort(err)
 	}
 	return b.finish(ctx)
+}
+
+// parseFile reads one input: a feed document's items, or an article file.
+func parseFile(name string, data []byte, def news.Defaults) []news.Item {
+	if items, ok := feeds.ParseFile(name, data, def); ok {
+		return items
+	}
+	return news.Parse(name, data, "", def)
 }
 
 // listFiles expands a folder into its regular files, sorted, skipping hidden

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/newsbot/newsbot/ingest"
+	"github.com/newsbot/newsbot/ingest/fetch"
 	"github.com/newsbot/newsbot/news"
 )
 
@@ -41,9 +43,34 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stderr, "\r%d articles, %.0f/s ", done, rate)
 		}
 	}
-	rep, err := lib.IngestPaths(ctx, pos, opt)
+	// Addresses are fetched (safely: see fetch.allow_hosts), the rest are
+	// files, folders or standard input.
+	var paths, urls []string
+	for _, p := range pos {
+		if strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") {
+			urls = append(urls, p)
+		} else {
+			paths = append(paths, p)
+		}
+	}
+	rep, err := lib.IngestPaths(ctx, paths, opt)
 	if opt.Progress != nil {
 		fmt.Fprint(e.stderr, "\r\033[K")
+	}
+	if err == nil && len(urls) > 0 {
+		f := fetch.New(d.cfg.Fetch)
+		for _, u := range urls {
+			r, uerr := lib.IngestURL(ctx, f, u, opt.Defaults)
+			if uerr != nil {
+				rep.Failed++
+				rep.Failures = append(rep.Failures, ingest.Failure{Ref: u, Err: uerr})
+				continue
+			}
+			rep.Ingested += r.Ingested
+			rep.Duplicates += r.Duplicates
+			rep.Failed += r.Failed
+			rep.Failures = append(rep.Failures, r.Failures...)
+		}
 	}
 	for _, f := range rep.Failures {
 		fmt.Fprintf(e.stderr, "%s: %v\n", f.Ref, f.Err)

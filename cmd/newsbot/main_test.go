@@ -208,3 +208,27 @@ func TestServeConfigErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestIngestURLsAndFeedFiles(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	// The default config refuses loopback addresses, with the reason.
+	out, errOut, code := newsbot(t, "", "ingest", "--data", data, "http://127.0.0.1:9/article")
+	if out != "ingested 0, duplicates 0, failed 1\n" || code != 1 || !strings.Contains(errOut, "loopback") {
+		t.Errorf("loopback URL: %q %q exit %d", out, errOut, code)
+	}
+	// A feed file's items become articles.
+	rss := `<?xml version="1.0"?><rss version="2.0"><channel><title>Example Wire</title><link>https://wire.example/</link>
+<item><title>Bridge reopens</title><link>https://wire.example/bridge</link><guid>b1</guid><pubDate>Tue, 19 Nov 2024 10:00:00 GMT</pubDate><description>The bridge over the Tay reopened on Tuesday after repairs.</description></item>
+<item><title>Library extends hours</title><link>https://wire.example/library</link><guid>b2</guid><description>The city library will open until nine in the evening.</description></item>
+</channel></rss>`
+	feed := writeFile(t, dir, "wire.xml", rss)
+	out, errOut, code = newsbot(t, "", "ingest", "--data", data, feed)
+	if out != "ingested 2, duplicates 0, failed 0\n" || code != 0 {
+		t.Errorf("feed file: %q %q exit %d", out, errOut, code)
+	}
+	out, _, _ = newsbot(t, "", "search", "--data", data, "--json", "bridge Tay")
+	if !strings.Contains(out, "https://wire.example/bridge") {
+		t.Errorf("feed item not searchable: %s", out)
+	}
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	"github.com/newsbot/newsbot/bot"
+	"github.com/newsbot/newsbot/commands"
+	"github.com/newsbot/newsbot/config"
+	"github.com/newsbot/newsbot/ingest"
+	"github.com/newsbot/newsbot/ingest/feeds"
+	"github.com/newsbot/newsbot/ingest/fetch"
+	"github.com/newsbot/newsbot/news"
+)
+
+// wireFetching gives the commands the safe fetcher (/news add url:, Add to
+// news) and the feed poller (/feed), announcing through the bot.
+func wireFetching(lib *ingest.Library, b *bot.Bot, svc *commands.Service, cfg *config.Config, log *slog.Logger) error {
+	f := fetch.New(cfg.Fetch)
+	f.SetLogger(log)
+	svc.Fetch = f.Article
+	p, err := lib.NewPoller(f, cfg.Feeds, feeds.Options{
+		Log: log,
+		Announce: func(ctx context.Context, channelID string, arts []*news.Article) error {
+			return b.Announce(ctx, channelID, "", arts)
+		},
+	})
+	if err != nil {
+		return err
+	}
+	svc.Feeds = p
+	return nil
+}
+
+// runFeeds polls the feeds until ctx ends; the returned func waits for the
+// poller to stop.
+func runFeeds(ctx context.Context, svc *commands.Service, log *slog.Logger) func() {
+	if svc.Feeds == nil {
+		return func() {}
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := svc.Feeds.Run(ctx); err != nil {
+			log.Error("feed poller stopped", "err", err)
+		}
+	})
+	return wg.Wait
+}
