@@ -81,8 +81,53 @@ func (l *Library) Close() error {
 	return errors.Join(errs...)
 }
 
-// reconcile indexes the articles left pending by an interrupted write.
+// reconcile indexes the articles left pending by an interrupted write, then
+// compares the store's and the index's counts: when they differ (an index
+// restored from a backup, a removal cut short), every stored article the index
+// lacks is indexed again. The store is the truth; it is never changed here.
 func (l *Library) reconcile(ctx context.Context) error {
+	if err := l.indexPending(ctx); err != nil {
+		return err
+	}
+	n, err := l.Index.DocCount()
+	if err != nil || n == l.Store.Count() {
+		return err
+	}
+	l.log.Warn("store and index disagree; indexing what the index lacks", "stored", l.Store.Count(), "indexed", n)
+	var batch []*news.Article
+	check := func() error {
+		ids := make([]string, len(batch))
+		for i, a := range batch {
+			ids[i] = a.ID
+		}
+		has, err := l.Index.Has(ids)
+		if err != nil {
+			return err
+		}
+		var missing []*news.Article
+		for _, a := range batch {
+			if !has[a.ID] {
+				missing = append(missing, a)
+			}
+		}
+		batch = batch[:0]
+		return l.Index.IndexArticles(ctx, missing)
+	}
+	err = l.Store.ForEach(func(a *news.Article) error {
+		batch = append(batch, a)
+		if len(batch) == 1000 {
+			return check()
+		}
+		return nil
+	})
+	if err == nil && len(batch) > 0 {
+		err = check()
+	}
+	return err
+}
+
+// indexPending indexes the articles left pending by an interrupted write.
+func (l *Library) indexPending(ctx context.Context) error {
 	ids, err := l.Store.Pending()
 	if err != nil || len(ids) == 0 {
 		return err

@@ -119,3 +119,14 @@ func (m *material) corpusJSONL(seed uint64, from, to int) ([]byte, int) {
 	}
 	return []byte(b.String()), raw
 }
+
+// WriteCorpus writes n synthetic articles as JSONL: the input of a bulk ingest
+// for tests and benchmarks.
+func WriteCorpus(seed uint64, n int) ([]byte, error) {
+	m, err := loadMaterial()
+	if err != nil {
+		return nil, err
+	}
+	data, _ := m.corpusJSONL(seed, 0, n)
+	return data, nil
+}
