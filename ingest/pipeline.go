@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,7 +35,21 @@ type Library struct {
 const (
 	storeFile   = "newsbot.db"
 	indexFolder = "index"
+	pidFile     = "newsbot.pid"
 )
+
+// ErrInUse is returned when another process holds the data folder.
+var ErrInUse = errors.New("data folder in use")
+
+// lockedError names the process that holds the data folder, when it can.
+func lockedError(dir string) error {
+	if b, err := os.ReadFile(filepath.Join(dir, pidFile)); err == nil {
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+			return fmt.Errorf("%w by PID %d (%s): stop it, or point this command at another folder", ErrInUse, pid, dir)
+		}
+	}
+	return fmt.Errorf("%w by another process (%s)", ErrInUse, dir)
+}
 
 // Open opens (or creates) a data folder. Articles the store holds but the index
 // may not (a crash between the two writes) are indexed again; an index that
@@ -46,15 +62,21 @@ func Open(ctx context.Context, dir string, log *slog.Logger) (*Library, error) {
 		return nil, fmt.Errorf("ingest: data folder %s: %w", dir, err)
 	}
 	st, err := store.Open(filepath.Join(dir, storeFile), time.Second)
+	if errors.Is(err, store.ErrLocked) {
+		return nil, lockedError(dir)
+	}
 	if err != nil {
 		return nil, err
 	}
+	// The holder's PID, for the "in use" message of a second process. The
+	// store's lock is what excludes; this file only names the holder.
+	_ = os.WriteFile(filepath.Join(dir, pidFile), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
 	lib := &Library{Dir: dir, Store: st, log: log}
 	idxPath := filepath.Join(dir, indexFolder)
 	ix, err := index.Open(idxPath, st)
 	if errors.Is(err, index.ErrLocked) {
 		st.Close()
-		return nil, err
+		return nil, lockedError(dir)
 	}
 	if err != nil {
 		log.Warn("index cannot be opened; rebuilding it from the store", "path", idxPath, "err", err)
@@ -77,6 +99,7 @@ func (l *Library) Close() error {
 	if l.Index != nil {
 		errs = append(errs, l.Index.Close())
 	}
+	os.Remove(filepath.Join(l.Dir, pidFile))
 	errs = append(errs, l.Store.Close())
 	return errors.Join(errs...)
 }

@@ -1,0 +1,103 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsbot/newsbot/internal/sample"
+	"github.com/newsbot/newsbot/news"
+)
+
+func TestSecondProcessFailsFastNamingTheHolder(t *testing.T) {
+	dir := t.TempDir()
+	lib, err := Open(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	start := time.Now()
+	_, err = Open(context.Background(), dir, nil)
+	if !errors.Is(err, ErrInUse) || !strings.Contains(err.Error(), "PID "+strconv.Itoa(os.Getpid())) {
+		t.Errorf("second open: %v", err)
+	}
+	if time.Since(start) > 10*time.Second {
+		t.Error("the second open hung")
+	}
+}
+
+// TestBrokenIndexIsRebuiltFromTheStore: an index that cannot be opened is
+// rebuilt from the store, never the other way round.
+func TestBrokenIndexIsRebuiltFromTheStore(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	lib, err := Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.IngestFS(ctx, sample.FS(), sample.Articles()[:2], FileOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	stored := lib.Store.Count()
+	lib.Close()
+	if err := os.WriteFile(filepath.Join(dir, indexFolder, "index_meta.json"), []byte("{garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	lib, err = Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatalf("reopen with a broken index: %v", err)
+	}
+	defer lib.Close()
+	n, err := lib.Index.DocCount()
+	if err != nil || n != stored || lib.Store.Count() != stored {
+		t.Errorf("after the rebuild: indexed %d, stored %d, want %d (%v)", n, lib.Store.Count(), stored, err)
+	}
+}
+
+// TestIndexBehindTheStoreIsReconciled: an index that lost articles (restored
+// from an older backup) gets them back from the store at open.
+func TestIndexBehindTheStoreIsReconciled(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	lib, err := Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.IngestFS(ctx, sample.FS(), sample.Articles()[:1], FileOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := lib.Store.Article(firstID(t, lib))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.Index.DeleteArticle(a); err != nil {
+		t.Fatal(err)
+	}
+	lib.Close()
+	lib, err = Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	has, err := lib.Index.Has([]string{a.ID})
+	if err != nil || !has[a.ID] {
+		t.Errorf("the article the index lost is still missing (%v)", err)
+	}
+}
+
+func firstID(t *testing.T, lib *Library) string {
+	t.Helper()
+	var id string
+	_ = lib.Store.ForEach(func(a *news.Article) error {
+		if id == "" {
+			id = a.ID
+		}
+		return nil
+	})
+	return id
+}
