@@ -60,6 +60,7 @@ type Bot struct {
 	inflight sync.WaitGroup
 	ready    chan struct{}
 	readyOne sync.Once
+	seen     seenSet
 
 	// Download fetches an attachment; nil uses the session's HTTP client
 	// (the safe fetcher is wired in by the caller where there is one).

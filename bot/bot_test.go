@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -307,5 +308,66 @@ func TestMemberRateLimit(t *testing.T) {
 	}
 	if !strings.Contains(text(last), "Slow down") || !isEphemeral(last) {
 		t.Errorf("third command in a minute: %s", text(last))
+	}
+}
+
+// TestDuplicateDeliveryAnsweredOnce sends the same interaction twice, as a
+// gateway replay can: one answer, no second callback.
+func TestDuplicateDeliveryAnsweredOnce(t *testing.T) {
+	h := start(t, Options{})
+	sent, err := h.f.SendInteraction(discordtestSlash("help"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.f.Dispatch("INTERACTION_CREATE", sent.Payload); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := h.f.WaitResponse(ctx, sent.ID); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // room for a wrong second callback
+	n := 0
+	for _, r := range h.f.Requests() {
+		if strings.Contains(r.Path, "/interactions/"+sent.ID+"/") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d callbacks for one interaction", n)
+	}
+}
+
+// TestNoGoroutineLeak runs interactions and stops the bot: its goroutines end.
+func TestNoGoroutineLeak(t *testing.T) {
+	before := runtime.NumGoroutine()
+	func() {
+		f := discordtest.New(t)
+		defer f.Close()
+		b, err := New(Options{Token: f.Token(), BaseURL: f.URL(), GuildID: guildA}, commands.New(library(t)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := b.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		h := &harness{f: f, b: b}
+		for _, q := range []string{"help", "latest"} {
+			h.send(t, discordtestSlash(q))
+		}
+		if err := b.Stop(5 * time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > before+2 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before+2 {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines before, %d after:\n%s", before, n, buf[:runtime.Stack(buf, true)])
 	}
 }

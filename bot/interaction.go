@@ -22,6 +22,12 @@ type responder func(resp *discordgo.InteractionResponse) error
 
 func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 	i := ic.Interaction
+	if b.seen.add(i.ID, time.Now()) {
+		// A replay after a resume, or a duplicate delivery: it was answered
+		// (or is being answered) already, and a second callback would fail.
+		b.log.Info("interaction delivered twice; ignored", "id", i.ID)
+		return
+	}
 	b.handle(context.Background(), i, func(resp *discordgo.InteractionResponse) error {
 		return s.InteractionRespond(i, resp)
 	})
