@@ -2,8 +2,11 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/newsbot/newsbot/index"
@@ -47,7 +50,9 @@ func init() {
 		return out, err
 	})
 	registerAutocomplete("search/source", func(s *Service, ctx context.Context, req Request, typed string) ([]Choice, error) {
-		list, err := s.Lib.Index.Sources(ctx, index.Scope{Guild: req.Guild})
+		list, err := s.sources.get(req.Guild, s.Now(), func() ([]index.SpeakerCount, error) {
+			return s.Lib.Index.Sources(ctx, index.Scope{Guild: req.Guild})
+		})
 		prefix := strings.ToLower(typed)
 		sort.SliceStable(list, func(i, j int) bool { return list[i].Count > list[j].Count })
 		var out []Choice
@@ -93,4 +98,38 @@ func cutRunes(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n-1]) + "…"
+}
+
+// sourceCache keeps each guild's list of sources for a minute: autocomplete
+// asks on every keystroke, and the list changes slowly.
+type sourceCache struct {
+	mu    sync.Mutex
+	items map[string]sourceEntry
+}
+
+type sourceEntry struct {
+	at   time.Time
+	list []index.SpeakerCount
+}
+
+const sourceTTL = time.Minute
+
+func (c *sourceCache) get(guild string, now time.Time, load func() ([]index.SpeakerCount, error)) ([]index.SpeakerCount, error) {
+	c.mu.Lock()
+	e, ok := c.items[guild]
+	c.mu.Unlock()
+	if ok && now.Sub(e.at) < sourceTTL {
+		return slices.Clone(e.list), nil
+	}
+	list, err := load()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.items == nil || len(c.items) > 10000 {
+		c.items = map[string]sourceEntry{}
+	}
+	c.items[guild] = sourceEntry{at: now, list: list}
+	return slices.Clone(list), nil
 }

@@ -25,7 +25,8 @@ type Service struct {
 	// Feeds is the feed poller, nil when feeds are off.
 	Feeds *feeds.Poller
 
-	pages pageStore
+	pages   pageStore
+	sources sourceCache
 }
 
 // New makes a Service over an open library.
