@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -179,7 +180,7 @@ func (ix *Index) idf(ctx context.Context, terms []string) (map[string]float64, e
 		return nil, fmt.Errorf("index: idf: %w", err)
 	}
 	defer r.Close()
-	n, err := ix.DocCount()
+	n, err := ix.articleCount()
 	if err != nil {
 		return nil, err
 	}
@@ -196,6 +197,22 @@ func (ix *Index) idf(ctx context.Context, terms []string) (map[string]float64, e
 	return out, nil
 }
 
+// articleCount is the number of articles, for IDF: counting them is a search,
+// so the count is kept for a few seconds.
+func (ix *Index) articleCount() (int, error) {
+	ix.countMu.Lock()
+	defer ix.countMu.Unlock()
+	if time.Since(ix.countAt) < 5*time.Second {
+		return ix.count, nil
+	}
+	n, err := ix.DocCount()
+	if err != nil {
+		return 0, err
+	}
+	ix.count, ix.countAt = n, time.Now()
+	return n, nil
+}
+
 // matcher maps an article's terms back to the question terms they stand for.
 type matcher struct {
 	q     question
@@ -204,18 +221,44 @@ type matcher struct {
 	total float64
 	// maxIDF is the weight of the question's rarest word.
 	maxIDF float64
+	// probes are substrings one of which a matching text must hold.
+	probes []string
 }
 
 func (ix *Index) newMatcher(q question, idf map[string]float64) *matcher {
 	m := &matcher{q: q, idf: idf, to: map[string][]string{}}
+	probes := map[string]bool{}
 	for _, t := range q.terms {
 		m.total += idf[t]
 		m.maxIDF = max(m.maxIDF, idf[t])
 		for _, r := range ix.relatedTerms(t) {
 			m.to[r] = append(m.to[r], t)
+			// A stem's first letters are in every word it stems from
+			// ("happi" from "happy": "hap").
+			probes[r[:min(len(r), 3)]] = true
 		}
 	}
+	for form, lemma := range ix.lemma {
+		if len(m.to[lemma]) > 0 {
+			probes[form] = true
+		}
+	}
+	for p := range probes {
+		m.probes = append(m.probes, p)
+	}
 	return m
+}
+
+// mayMatch is a cheap test, before analysis, that a text may hold a word
+// matching the question: it holds the start of a stem or an irregular form.
+func (m *matcher) mayMatch(text string) bool {
+	lower := strings.ToLower(text)
+	for _, p := range m.probes {
+		if strings.Contains(lower, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // match returns the question terms an article term stands for. Besides exact
@@ -279,7 +322,17 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 	}
 	var sents []sentence
 	for pi, p := range a.Paragraphs {
-		for _, sp := range news.Sentences(p) {
+		spans := news.Sentences(p)
+		// Analysing text is the costliest step: a sentence is analysed
+		// only when it or a neighbour may hold a word of the question.
+		hit := make([]bool, len(spans))
+		for j, sp := range spans {
+			hit[j] = m.mayMatch(p[sp.Start:sp.End])
+		}
+		for j, sp := range spans {
+			if !hit[j] && (j == 0 || !hit[j-1]) && (j+1 == len(spans) || !hit[j+1]) {
+				continue
+			}
 			s := sentence{para: pi, text: p[sp.Start:sp.End], matched: map[string]bool{}, firstMatch: -1, matchedAt: map[int]bool{}}
 			s.pronounLed = pronounLedRE.MatchString(s.text)
 			s.toks = ix.tokens(s.text)

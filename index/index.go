@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -51,6 +52,10 @@ type Index struct {
 	lemma map[string]string
 	// groups maps a stem to the ids of the related-word groups it is in.
 	groups map[string][]int
+
+	countMu sync.Mutex
+	count   int
+	countAt time.Time
 }
 
 // ErrLocked means another process holds the index open.
