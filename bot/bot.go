@@ -20,6 +20,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/newsbot/newsbot/commands"
+	"github.com/newsbot/newsbot/internal/metrics"
 )
 
 // Options configure a bot.
@@ -43,6 +44,9 @@ type Options struct {
 	// ApplicationID is learned from READY when empty; the HTTP-only mode
 	// needs it from the config or from GET /applications/@me.
 	ApplicationID string
+	// Metrics, when set, counts interactions, REST errors and gateway
+	// reconnects (see metrics.go).
+	Metrics *metrics.Metrics
 }
 
 // Bot is newsbot connected to Discord.
@@ -61,6 +65,7 @@ type Bot struct {
 	ready    chan struct{}
 	readyOne sync.Once
 	seen     seenSet
+	gw       gatewayState
 
 	// Download fetches an attachment; nil uses the session's HTTP client
 	// (the safe fetcher is wired in by the caller where there is one).
@@ -147,7 +152,7 @@ func New(opt Options, svc *commands.Service, log *slog.Logger) (*Bot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bot: %w", err)
 	}
-	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: &originTransport{origin: origin, base: http.DefaultTransport}}
+	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: &originTransport{origin: origin, base: countREST(opt.Metrics, http.DefaultTransport)}}
 	s.Dialer = &websocket.Dialer{HandshakeTimeout: 10 * time.Second, Proxy: http.ProxyFromEnvironment}
 	s.ShardID, s.ShardCount = opt.ShardID, opt.ShardCount
 	s.Identify.Intents = discordgo.IntentsGuilds // interactions need no privileged intent
@@ -163,6 +168,7 @@ func New(opt Options, svc *commands.Service, log *slog.Logger) (*Bot, error) {
 	}
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onInteraction)
+	b.watchGateway()
 	return b, nil
 }
 

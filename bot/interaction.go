@@ -71,6 +71,7 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, respond resp
 	start := time.Now()
 	if !b.begin() {
 		b.reply(respond, ephemeral("newsbot is restarting; try again in a minute."))
+		b.opt.Metrics.Interaction(interactionName(i), "restarting", time.Since(start))
 		return
 	}
 	defer b.inflight.Done()
@@ -83,7 +84,9 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, respond resp
 	name := interactionName(i)
 	outcome := "ok"
 	defer func() {
-		b.log.Info("interaction", "command", name, "guild", i.GuildID, "latency", time.Since(start).Round(time.Millisecond), "outcome", outcome)
+		took := time.Since(start)
+		b.log.Info("interaction", "command", name, "guild", i.GuildID, "latency", took.Round(time.Millisecond), "outcome", outcome)
+		b.opt.Metrics.Interaction(name, outcome, took)
 	}()
 	if i.Type == discordgo.InteractionPing {
 		_ = respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})

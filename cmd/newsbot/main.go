@@ -46,11 +46,16 @@ func commandList() []command {
 		{"search", "find articles", runSearch},
 		{"ask", "answer a question from the articles", runAsk},
 		{"quotes", "find attributed quotes by speaker, words or article", runQuotes},
+		{"trend", "chart how much a topic was covered over time (--png FILE)", runTrend},
+		{"speakers", "who is quoted most on a topic, with a quote each", runSpeakers},
 		{"serve", "run the Discord bot", runServe},
 		{"bench", "measure ingest and query speed on a synthetic corpus", runBench},
 		{"poll", "poll the configured feeds (--once: one round)", runPoll},
 		{"reindex", "rebuild the search index from the store", runReindex},
-		{"version", "print the version", runVersion},
+		{"stats", "count articles by guild and source; index size, last ingest", runStats},
+		{"export", "write every article as JSONL (newsbot ingest reads it back)", runExport},
+		{"check-config", "check a config file: every problem with its line", runCheckConfig},
+		{"version", "print the version, Go's and the main dependencies'", runVersion},
 	}
 }
 
@@ -98,9 +103,4 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'newsbot COMMAND -h' for a command's flags.")
-}
-
-func runVersion(_ context.Context, e *env, args []string) error {
-	fmt.Fprintf(e.stdout, "newsbot %s\n", version)
-	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/newsbot/newsbot/bot"
 	"github.com/newsbot/newsbot/commands"
+	"github.com/newsbot/newsbot/internal/metrics"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -51,6 +52,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer lib.Close()
 	svc := commands.New(lib)
+	m := metrics.New(metrics.Counts{
+		Articles: func() (int, error) { return lib.Index.DocCount() },
+		Quotes: func() (int, error) {
+			st, err := lib.Store.Stats()
+			return st.Quotes, err
+		},
+		// Counting quotes reads every article: once a minute is plenty.
+		MaxAge: time.Minute,
+	})
 	b, err := bot.New(bot.Options{
 		Token:          cfg.Discord.Token.Reveal(),
 		BaseURL:        cfg.Discord.BaseURL,
@@ -64,9 +74,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		MaxConcurrent:  cfg.Limits.MaxConcurrent,
 		RequestTimeout: cfg.Limits.RequestTimeout,
 		RatePerMinute:  cfg.Limits.RatePerMinute,
+		Metrics:        m,
 	}, svc, log)
 	if err != nil {
 		return &exitError{code: 2, err: err}
+	}
+	if err := wireFetching(lib, b, svc, cfg, log); err != nil {
+		return err
 	}
 	var srv *http.Server
 	if cfg.HTTP.Listen != "" {
@@ -74,9 +88,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if pub != nil {
 			mux.Handle("POST /interactions", b.InteractionsHandler())
 		}
-		mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-			fmt.Fprintln(w, "ok")
-		})
+		mux.Handle("GET /healthz", b.HealthHandler(libraryChecks(lib)...))
+		mux.Handle("GET /metrics", m.Handler())
 		ln, err := net.Listen("tcp", cfg.HTTP.Listen)
 		if err != nil {
 			return &exitError{code: 2, err: fmt.Errorf("http.listen: %w", err)}
@@ -95,9 +108,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	}
+	waitFeeds := runFeeds(ctx, svc, log)
 	log.Info("newsbot is serving", "data", d.data, "articles", lib.Store.Count())
 	<-ctx.Done()
 	log.Info("shutting down: finishing the interactions in flight")
+	waitFeeds()
 	if srv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		_ = srv.Shutdown(sctx)
