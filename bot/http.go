@@ -50,6 +50,20 @@ func (b *Bot) InteractionsHandler() http.Handler {
 		first := make(chan *discordgo.InteractionResponse, 1)
 		sent := make(chan error, 1)
 		go b.handle(context.Background(), &i, func(resp *discordgo.InteractionResponse) error {
+			if resp.Data != nil && len(resp.Data.Files) > 0 {
+				// An HTTP reply cannot carry files: answer "thinking...",
+				// then put the reply and its files in @original over REST.
+				first <- &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+					Data: &discordgo.InteractionResponseData{Flags: resp.Data.Flags}}
+				if err := <-sent; err != nil {
+					return err
+				}
+				d := resp.Data
+				_, err := b.s.InteractionResponseEdit(&i, &discordgo.WebhookEdit{
+					Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components, AllowedMentions: d.AllowedMentions, Files: d.Files,
+				})
+				return err
+			}
 			first <- resp
 			return <-sent
 		})

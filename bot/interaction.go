@@ -75,15 +75,15 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, respond resp
 		return
 	}
 	defer b.inflight.Done()
-	defer func() {
-		// One bad interaction must not take the bot down.
-		if p := recover(); p != nil {
-			b.log.Error("interaction panicked", "panic", p)
-		}
-	}()
 	name := interactionName(i)
 	outcome := "ok"
 	defer func() {
+		// One bad interaction must not take the bot down; it is logged and
+		// counted as a panic.
+		if p := recover(); p != nil {
+			outcome = "panic"
+			b.log.Error("interaction panicked", "command", name, "panic", p)
+		}
 		took := time.Since(start)
 		b.log.Info("interaction", "command", name, "guild", i.GuildID, "latency", took.Round(time.Millisecond), "outcome", outcome)
 		b.opt.Metrics.Interaction(name, outcome, took)

@@ -40,7 +40,8 @@ func Help() *Reply {
 		"• `/search query:` articles on a topic (`source:` and `since:` narrow it: `7d`, `2024-11-01`).\n" +
 		"• `/quotes speaker: about:` what people said, with who said it.\n" +
 		"• `/latest` the newest articles.\n" +
-		"Moderators: `/news add` (a link, text or file), `/news remove`, and **Add to news** on a message."
+		"• `/trend topic:` a chart of how much a story was covered over time; `/speakers topic:` who is quoted most on it.\n" +
+		"Moderators: `/news add` (a link, text or file), `/news remove`, **Add to news** on a message, `/feed` to follow feeds, `/digest` for a scheduled digest."
 	return &Reply{Text: text, Ephemeral: true, Data: map[string]string{"help": text}}
 }
 

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/newsbot/newsbot/ingest/feeds"
 	"github.com/newsbot/newsbot/news"
@@ -163,6 +166,14 @@ func (l *Library) IngestPaths(ctx context.Context, paths []string, opt FileOptio
 			continue
 		}
 		for _, f := range files {
+			if isJSONL(f) {
+				// Exports are JSONL and can be far larger than one file
+				// may be: read them a line at a time.
+				if err := b.takeJSONLFile(ctx, f); err != nil {
+					return b.abort(err)
+				}
+				continue
+			}
 			data, err := readFile(f)
 			if err != nil {
 				b.fail(f, err)
@@ -292,4 +303,74 @@ func (b *batcher) finish(ctx context.Context) (Report, error) {
 func (b *batcher) abort(err error) (Report, error) {
 	_ = b.wait()
 	return b.rep, err
+}
+
+func isJSONL(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".jsonl", ".ndjson":
+		return true
+	}
+	return false
+}
+
+// takeJSONLFile ingests a JSONL file line by line: each line is one article
+// of at most news.MaxInputBytes, and a bad line fails alone.
+func (b *batcher) takeJSONLFile(ctx context.Context, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		b.fail(path, unwrapPathError(err))
+		return nil
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<20)
+	for n := 1; ; n++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		line, err := readLine(r, news.MaxInputBytes)
+		ref := fmt.Sprintf("%s:%d", path, n)
+		if errors.Is(err, errLineTooLong) {
+			b.fail(ref, err)
+			continue
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			if terr := b.take(ctx, news.Parse(ref, line, news.FormatJSON, b.opt.Defaults)); terr != nil {
+				return terr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			b.fail(ref, err)
+			return nil
+		}
+	}
+}
+
+var errLineTooLong = fmt.Errorf("line over the %d MB limit", news.MaxInputBytes>>20)
+
+// readLine reads one line without its newline; a line over max is skipped
+// to its end and reported.
+func readLine(r *bufio.Reader, max int) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if len(line)+len(chunk) <= max+1 {
+			line = append(line, chunk...)
+		} else {
+			line = line[:0]
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = r.ReadSlice('\n')
+			}
+			if err == nil || err == io.EOF {
+				return nil, errLineTooLong
+			}
+			return nil, err
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		return bytes.TrimRight(line, "\r\n"), err
+	}
 }

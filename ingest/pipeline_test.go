@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -100,4 +101,36 @@ func firstID(t *testing.T, lib *Library) string {
 		return nil
 	})
 	return id
+}
+
+// TestLargeJSONLStreams: a JSONL export far over the 10 MB file cap goes in a
+// line at a time, and a bad line fails alone.
+func TestLargeJSONLStreams(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "big.jsonl")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filler := strings.Repeat("The council met again to discuss the harbour budget. ", 200) // ~10 KB
+	const n = 1200                                                                         // ~12 MB
+	for i := range n {
+		fmt.Fprintf(f, "{\"title\":\"Council meeting %d\",\"text\":%q,\"url\":\"https://council.example/%d\"}\n", i, filler, i)
+		if i == 7 {
+			fmt.Fprintln(f, "{not json")
+		}
+	}
+	f.Close()
+	lib, err := Open(context.Background(), filepath.Join(dir, "data"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	rep, err := lib.IngestPaths(context.Background(), []string{path}, FileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Ingested != n || rep.Failed != 1 || !strings.HasSuffix(rep.Failures[0].Ref, "big.jsonl:9") {
+		t.Errorf("ingested %d, failed %d (%v), want %d and the bad line 9", rep.Ingested, rep.Failed, rep.Failures, n)
+	}
 }
