@@ -49,6 +49,7 @@ func commandList() []command {
 		{"trend", "chart how much a topic was covered over time (--png FILE)", runTrend},
 		{"speakers", "who is quoted most on a topic, with a quote each", runSpeakers},
 		{"serve", "run the Discord bot", runServe},
+		{"digest", "preview a digest: what a guild's channel would get (--json: the payloads)", runDigest},
 		{"bench", "measure ingest and query speed on a synthetic corpus", runBench},
 		{"poll", "poll the configured feeds (--once: one round)", runPoll},
 		{"reindex", "rebuild the search index from the store", runReindex},

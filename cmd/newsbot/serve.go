@@ -82,6 +82,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err := wireFetching(lib, b, svc, cfg, log); err != nil {
 		return err
 	}
+	digests, err := newDigests(lib, b, svc, cfg.Digests, m, log)
+	if err != nil {
+		return err
+	}
 	var srv *http.Server
 	if cfg.HTTP.Listen != "" {
 		mux := http.NewServeMux()
@@ -108,10 +112,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	}
+	waitDigests := runDigests(ctx, digests)
 	waitFeeds := runFeeds(ctx, svc, log)
 	log.Info("newsbot is serving", "data", d.data, "articles", lib.Store.Count())
 	<-ctx.Done()
 	log.Info("shutting down: finishing the interactions in flight")
+	waitDigests()
 	waitFeeds()
 	if srv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
