@@ -56,10 +56,19 @@ func TestTrendChartThroughDiscord(t *testing.T) {
 	// detector) run answers directly and exercises the callback's multipart.
 	h := start(t, Options{DeferAfter: 2500 * time.Millisecond})
 	r := h.send(t, discordtest.SlashCommand(member(guildA), "trend", discordtest.StringOption("topic", "election")))
-	if r.Type != 4 {
-		t.Fatalf("type %d, want 4", r.Type)
+	var e map[string]any
+	switch {
+	case r.Type == 4:
+		e = checkChart(t, r.Callback, r.Data["embeds"])
+	case r.Type == 5 && len(r.Edits) == 1:
+		// A machine too loaded to answer in 2.5 s defers: the chart then
+		// goes with the edit, which TestTrendChartDeferred checks too.
+		t.Log("the bot deferred; checking the edit of @original")
+		body, _ := r.Edits[0].JSON.(map[string]any)
+		e = checkChart(t, r.Edits[0], body["embeds"])
+	default:
+		t.Fatalf("type %d with %d edits", r.Type, len(r.Edits))
 	}
-	e := checkChart(t, r.Callback, r.Data["embeds"])
 	if !strings.Contains(e["description"].(string), "**Peak:**") || len(e["fields"].([]any)) != 2 {
 		t.Errorf("embed %v", e)
 	}
