@@ -30,7 +30,7 @@ import (
 
 // MappingVersion changes whenever the mapping does; an index built with another
 // version must be rebuilt (newsbot reindex).
-const MappingVersion = "2"
+const MappingVersion = "3"
 
 // GlobalGuild is the guild value indexed for articles visible everywhere:
 // keyword fields cannot hold an empty string.
@@ -141,9 +141,16 @@ type articleDoc struct {
 	Source    string    `json:"source"`
 	Guild     string    `json:"guild"`
 	Published time.Time `json:"published,omitzero"`
-	Ingested  time.Time `json:"ingested"`
-	Date      time.Time `json:"date"`
+	// Ingested and Recency are times as fixed-width UTC text (timeKey):
+	// keyword terms sort and range like times at the cost of one term, where
+	// a datetime field indexes a dozen and more. Recency is the publication
+	// date, else the ingest time: what /latest sorts on.
+	Ingested string `json:"ingested"`
+	Recency  string `json:"recency"`
 }
+
+// timeKey writes a time as fixed-width UTC text whose order is the times'.
+func timeKey(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
 // BleveType tells bleve which document mapping applies.
 func (d articleDoc) BleveType() string { return docArticle }
@@ -186,8 +193,8 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	art.AddFieldMappingsAt("source", kw())
 	art.AddFieldMappingsAt("guild", kw())
 	art.AddFieldMappingsAt("published", date())
-	art.AddFieldMappingsAt("ingested", date())
-	art.AddFieldMappingsAt("date", date()) // published, else ingested: /latest
+	art.AddFieldMappingsAt("ingested", kw())
+	art.AddFieldMappingsAt("recency", kw())
 
 	edge := bleve.NewTextFieldMapping()
 	edge.Analyzer = edgeAnalyzer
@@ -196,10 +203,6 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	speakerText.Analyzer = simple.Name // names are not stemmed
 	speaker := kw()
 	speaker.DocValues = true // the suggestions facet
-	pos := bleve.NewNumericFieldMapping()
-	pos.Store, pos.IncludeInAll = false, false
-	published := date()
-	published.DocValues = true // sorting
 
 	q := bleve.NewDocumentStaticMapping()
 	q.AddFieldMappingsAt("text", text())
@@ -213,8 +216,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	q.AddFieldMappingsAt("source", kw())
 	q.AddFieldMappingsAt("guild", kw())
 	q.AddFieldMappingsAt("kind", kw())
-	q.AddFieldMappingsAt("pos", pos)
-	q.AddFieldMappingsAt("published", published)
+	q.AddFieldMappingsAt("recency", kw()) // the article's, for sorting
 
 	m := bleve.NewIndexMapping()
 	if err := m.AddCustomTokenFilter(edgeFilter, map[string]any{
@@ -276,11 +278,8 @@ func (ix *Index) IndexArticles(ctx context.Context, arts []*news.Article) error 
 			Source:    a.Source,
 			Guild:     guildValue(a.Guild),
 			Published: a.Published,
-			Ingested:  a.Ingested,
-			Date:      a.Published,
-		}
-		if doc.Date.IsZero() {
-			doc.Date = a.Ingested
+			Ingested:  timeKey(a.Ingested),
+			Recency:   timeKey(recency(a)),
 		}
 		if err := b.Index(a.ID, doc); err != nil {
 			return fmt.Errorf("index: %s: %w", a.ID, err)
@@ -325,4 +324,13 @@ func (ix *Index) Has(ids []string) (map[string]bool, error) {
 		out[h.ID] = true
 	}
 	return out, nil
+}
+
+// recency is an article's date for "newest first": its publication date, else
+// when it was ingested.
+func recency(a *news.Article) time.Time {
+	if a.Published.IsZero() {
+		return a.Ingested
+	}
+	return a.Published
 }

@@ -17,7 +17,7 @@ func (ix *Index) Latest(ctx context.Context, scope Scope, n int) ([]*news.Articl
 	bq.AddMust(bleve.NewMatchAllQuery())
 	bq.AddFilter(allOf((SearchOptions{Scope: scope}).filters(docArticle)...))
 	req := bleve.NewSearchRequestOptions(bq, n, 0, false)
-	req.SortBy([]string{"-date"})
+	req.SortBy([]string{"-recency", "_id"})
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: latest: %w", err)

@@ -35,14 +35,15 @@ type quoteDoc struct {
 	Source      string `json:"source"`
 	Guild       string `json:"guild"`
 	Kind        string `json:"kind"`
-	Pos         int    `json:"pos"`
-	Published   any    `json:"published,omitempty"`
+	Recency     string `json:"recency"`
 }
 
 // BleveType tells bleve which document mapping applies.
 func (d quoteDoc) BleveType() string { return docQuote }
 
-func quoteID(articleID string, i int) string { return articleID + "/q" + strconv.Itoa(i) }
+// quoteID names a quote document: its number is zero-padded so that ids sort
+// in the article's order.
+func quoteID(articleID string, i int) string { return fmt.Sprintf("%s/q%04d", articleID, i) }
 
 func parseQuoteID(id string) (string, int, bool) {
 	i := strings.LastIndex(id, "/q")
@@ -67,10 +68,7 @@ func (ix *Index) addQuotes(b *bleve.Batch, a *news.Article) error {
 			Source:      a.Source,
 			Guild:       guildValue(a.Guild),
 			Kind:        string(q.Kind),
-			Pos:         i,
-		}
-		if !a.Published.IsZero() {
-			doc.Published = a.Published
+			Recency:     timeKey(recency(a)),
 		}
 		if err := b.Index(quoteID(a.ID, i), doc); err != nil {
 			return fmt.Errorf("index: quote %d of %s: %w", i, a.ID, err)
@@ -163,9 +161,9 @@ func (ix *Index) Quotes(ctx context.Context, o QuoteOptions) ([]QuoteHit, int, e
 	}
 	req := bleve.NewSearchRequestOptions(bq, size, 0, false)
 	if scored {
-		req.SortBy([]string{"-_score", "-published", "article", "pos"})
+		req.SortBy([]string{"-_score", "-recency", "_id"})
 	} else {
-		req.SortBy([]string{"-published", "article", "pos"})
+		req.SortBy([]string{"-recency", "_id"})
 	}
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {

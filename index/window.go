@@ -29,8 +29,17 @@ func (ix *Index) Ingested(ctx context.Context, o WindowOptions) ([]*news.Article
 	}
 	filters := (SearchOptions{Scope: o.Scope}).filters(docArticle)
 	if !o.From.IsZero() || !o.To.IsZero() {
+		// Ingest times are indexed as fixed-width text (timeKey): the
+		// window is a term range, From included, To excluded.
+		var lo, hi string
+		if !o.From.IsZero() {
+			lo = timeKey(o.From)
+		}
+		if !o.To.IsZero() {
+			hi = timeKey(o.To)
+		}
 		incl, excl := true, false
-		r := bleve.NewDateRangeInclusiveQuery(o.From, o.To, &incl, &excl)
+		r := bleve.NewTermRangeInclusiveQuery(lo, hi, &incl, &excl)
 		r.SetField("ingested")
 		filters = append(filters, r)
 	}
