@@ -73,7 +73,7 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 	}
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(termsQuery(words, q.terms, 1.5))
-	bq.AddFilter(allOf((SearchOptions{Scope: scope}).filters(docArticle)...))
+	bq.AddFilter(allOf((SearchOptions{Scope: scope}).scopeFilters()...)) // title and body: articles only
 	req := bleve.NewSearchRequestOptions(bq, askArticles, 0, false)
 	sr, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {

@@ -132,7 +132,10 @@ func (ix *Index) Quotes(ctx context.Context, o QuoteOptions) ([]QuoteHit, int, e
 		bq.AddMust(m)
 		scored, narrowed = true, true
 	}
-	filters := (SearchOptions{Scope: o.Scope}).filters(docQuote)
+	filters := (SearchOptions{Scope: o.Scope}).scopeFilters()
+	if !narrowed {
+		filters = append(filters, typeQuery(docQuote))
+	}
 	if o.URL != "" {
 		u := news.CanonicalURL(o.URL)
 		if u == "" {
@@ -233,7 +236,11 @@ func (ix *Index) SuggestSpeakers(ctx context.Context, scope Scope, prefix string
 	} else {
 		bq.AddMust(bleve.NewMatchAllQuery())
 	}
-	bq.AddFilter(allOf((SearchOptions{Scope: scope}).filters(docQuote)...))
+	filters := (SearchOptions{Scope: scope}).scopeFilters()
+	if prefix == "" {
+		filters = append(filters, typeQuery(docQuote))
+	}
+	bq.AddFilter(allOf(filters...))
 	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
 	req.AddFacet("speakers", bleve.NewFacetRequest("speaker", limit*2))
 	res, err := ix.bleve.SearchInContext(ctx, req)

@@ -100,8 +100,16 @@ func textQuery(text string, titleBoost float64) query.Query {
 	return bleve.NewDisjunctionQuery(t, b)
 }
 
+// filters are the request's scope, source and dates, and the document type.
+// Where the query itself only matches fields of one type (title and body are
+// articles', text and speakers quotes'), scopeFilters is enough: a type filter
+// would cost a walk of every document of the type for nothing.
 func (o SearchOptions) filters(docType string) []query.Query {
-	fs := []query.Query{typeQuery(docType), o.Scope.query()}
+	return append([]query.Query{typeQuery(docType)}, o.scopeFilters()...)
+}
+
+func (o SearchOptions) scopeFilters() []query.Query {
+	fs := []query.Query{o.Scope.query()}
 	if o.Source != "" {
 		s := bleve.NewTermQuery(o.Source)
 		s.SetField("source")
@@ -137,7 +145,7 @@ func (ix *Index) Search(ctx context.Context, o SearchOptions) (*SearchResult, er
 	}
 	q := bleve.NewBooleanQuery()
 	q.AddMust(textQuery(o.Query, 2))
-	q.AddFilter(allOf(o.filters(docArticle)...))
+	q.AddFilter(allOf(o.scopeFilters()...)) // title and body: articles only
 	req := bleve.NewSearchRequestOptions(q, o.Limit, o.Offset, false)
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {

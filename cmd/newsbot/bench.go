@@ -1,9 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"os/exec"
+	"runtime/pprof"
+	"strconv"
 	"time"
 
 	"github.com/newsbot/newsbot/internal/bench"
@@ -19,6 +24,9 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&o.Dir, "data", "", "data `folder` to build in (default: a temporary one, removed after)")
 	fs.UintVar(&seed, "seed", 1, "corpus seed")
 	fs.BoolVar(&asJSON, "json", false, "print the figures as one JSON object")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to `file` (go tool pprof)")
+	serveOnly := fs.Bool("serve-only", false, "time the queries on an ingested --data folder only (the bench runs this half in a fresh process)")
+	inProcess := fs.Bool("in-process", false, "run the query half in this process (its peak RSS then includes the ingest)")
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
@@ -30,6 +38,32 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			rate := float64(done) / max(el.Seconds(), 0.001)
 			eta := time.Duration(float64(total-done)/max(rate, 1)) * time.Second
 			fmt.Fprintf(e.stderr, "\ringest %d/%d, %.0f/s, ETA %s ", done, total, rate, eta.Round(time.Second))
+		}
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return usageErr("--cpuprofile: %v", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return usageErr("--cpuprofile: %v", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if *serveOnly {
+		if o.Dir == "" {
+			return usageErr("--serve-only needs --data")
+		}
+		sr, err := bench.Serve(ctx, o.Dir, o)
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(e.stdout).Encode(sr)
+	}
+	if !*inProcess {
+		o.Serve = func(dir string) (*bench.ServeResult, error) {
+			return serveInChild(ctx, dir, o)
 		}
 	}
 	res, err := bench.Run(ctx, o)
@@ -60,3 +94,25 @@ func runBench(ctx context.Context, e *env, args []string) error {
 }
 
 func mb(b int64) float64 { return float64(b) / (1 << 20) }
+
+// serveInChild runs `newsbot bench --serve-only` on the ingested folder in a
+// fresh process and reads its figures.
+func serveInChild(ctx context.Context, dir string, o bench.Options) (*bench.ServeResult, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	cmd := exec.CommandContext(ctx, self, "bench", "--serve-only", "--data", dir,
+		"--queries", strconv.Itoa(o.Queries), "--seed", strconv.FormatUint(o.Seed, 10))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("bench: the query half failed: %w: %s", err, stderr.String())
+	}
+	var sr bench.ServeResult
+	if err := json.Unmarshal(out, &sr); err != nil {
+		return nil, fmt.Errorf("bench: the query half: %w", err)
+	}
+	return &sr, nil
+}
