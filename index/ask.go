@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -66,13 +67,13 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 	if err != nil {
 		return nil, err
 	}
-	// Retrieval uses the question's words and their related words.
-	var words []string
-	for _, t := range q.terms {
-		words = append(words, ix.relatedTerms(t)...)
-	}
+	// Retrieval uses the question's rarer words: a word in one article of
+	// twenty barely moves BM25, yet walking its postings is most of the
+	// cost on a large index. Ranking sentences in Go uses every word of the
+	// question and their related words.
+	words := retrievalTerms(q.terms, idf)
 	bq := bleve.NewBooleanQuery()
-	bq.AddMust(termsQuery(words, q.terms, 1.5))
+	bq.AddMust(termsQuery(words, 1.5))
 	bq.AddFilter(allOf((SearchOptions{Scope: scope}).scopeFilters()...)) // title and body: articles only
 	req := bleve.NewSearchRequestOptions(bq, askArticles, 0, false)
 	sr, err := ix.bleve.SearchInContext(ctx, req)
@@ -139,29 +140,31 @@ type tuning struct {
 // tw are the weights in use, set on the development questions.
 var tw = tuning{title: 0.35, prev: 0.25, next: 0.15, pronoun: 0.6, lex: 0.7, near: 0.6, cov: 0.25, art: 0.1, typeAny: 0.3, typeSpecific: 0.55}
 
-// termsQuery matches analysed terms (not user syntax) in title and body; the
-// question's own terms weigh more than their related words.
-func termsQuery(words, own []string, titleBoost float64) query.Query {
-	isOwn := map[string]bool{}
-	for _, t := range own {
-		isOwn[t] = true
+// retrievalTerms keeps the question's terms rarer than one article in twenty
+// (an IDF over ln 20), and at least its three rarest.
+func retrievalTerms(terms []string, idf map[string]float64) []string {
+	sorted := slices.Clone(terms)
+	sort.SliceStable(sorted, func(i, j int) bool { return idf[sorted[i]] > idf[sorted[j]] })
+	keep := sorted[:0]
+	for i, t := range sorted {
+		if i < 3 || idf[t] >= math.Log(20) {
+			keep = append(keep, t)
+		}
 	}
+	return keep
+}
+
+// termsQuery matches analysed terms (never user syntax) in the title and the
+// body, the title weighing more.
+func termsQuery(words []string, titleBoost float64) query.Query {
 	var qs []query.Query
 	for _, w := range words {
-		boost := 1.0
-		if !isOwn[w] {
-			boost = 0.4
-		}
-		for _, f := range []string{"title", "body"} {
-			tq := bleve.NewTermQuery(w)
-			tq.SetField(f)
-			if f == "title" {
-				tq.SetBoost(boost * titleBoost)
-			} else {
-				tq.SetBoost(boost)
-			}
-			qs = append(qs, tq)
-		}
+		tt := bleve.NewTermQuery(w)
+		tt.SetField("title")
+		tt.SetBoost(titleBoost)
+		tb := bleve.NewTermQuery(w)
+		tb.SetField("body")
+		qs = append(qs, tt, tb)
 	}
 	return bleve.NewDisjunctionQuery(qs...)
 }

@@ -56,6 +56,9 @@ type Index struct {
 	countMu sync.Mutex
 	count   int
 	countAt time.Time
+
+	suggestMu    sync.Mutex
+	suggestCache map[string]suggestEntry // by guild
 }
 
 // ErrLocked means another process holds the index open.

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -221,8 +222,68 @@ func (ix *Index) SuggestSpeakers(ctx context.Context, scope Scope, prefix string
 	if limit <= 0 || limit > MaxSuggestions {
 		limit = MaxSuggestions
 	}
-	bq := bleve.NewBooleanQuery()
 	prefix = strings.ToLower(strings.TrimSpace(prefix))
+	if utf8.RuneCountInString(prefix) <= 1 {
+		// The first keystroke matches a large share of all quotes: answer
+		// it from the scope's most quoted speakers, kept for a while.
+		return ix.shortSuggestions(ctx, scope, prefix, limit)
+	}
+	return ix.suggest(ctx, scope, prefix, limit, limit*2)
+}
+
+// shortSuggestions filters the scope's most quoted speakers (cached for
+// suggestTTL) by the first letter of one of their names.
+func (ix *Index) shortSuggestions(ctx context.Context, scope Scope, prefix string, limit int) ([]SpeakerCount, error) {
+	ix.suggestMu.Lock()
+	e, ok := ix.suggestCache[scope.Guild]
+	ix.suggestMu.Unlock()
+	if !ok || time.Since(e.at) > suggestTTL {
+		list, err := ix.suggest(ctx, scope, "", topSpeakers, topSpeakers)
+		if err != nil {
+			return nil, err
+		}
+		e = suggestEntry{at: time.Now(), list: list}
+		ix.suggestMu.Lock()
+		if ix.suggestCache == nil || len(ix.suggestCache) > 10000 {
+			ix.suggestCache = map[string]suggestEntry{}
+		}
+		ix.suggestCache[scope.Guild] = e
+		ix.suggestMu.Unlock()
+	}
+	var out []SpeakerCount
+	for _, sp := range e.list {
+		if len(out) == limit {
+			break
+		}
+		if prefix == "" || hasWordPrefix(sp.Name, prefix) {
+			out = append(out, sp)
+		}
+	}
+	return out, nil
+}
+
+func hasWordPrefix(name, prefix string) bool {
+	for _, w := range strings.Fields(strings.ToLower(name)) {
+		if strings.HasPrefix(w, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+type suggestEntry struct {
+	at   time.Time
+	list []SpeakerCount
+}
+
+const (
+	suggestTTL  = 30 * time.Second
+	topSpeakers = 1000
+)
+
+// suggest runs the facet of speakers matching prefix (empty: all).
+func (ix *Index) suggest(ctx context.Context, scope Scope, prefix string, limit, facetSize int) ([]SpeakerCount, error) {
+	bq := bleve.NewBooleanQuery()
 	if utf8.RuneCountInString(prefix) > edgeMax {
 		prefix = string([]rune(prefix)[:edgeMax])
 	}
@@ -242,7 +303,7 @@ func (ix *Index) SuggestSpeakers(ctx context.Context, scope Scope, prefix string
 	}
 	bq.AddFilter(allOf(filters...))
 	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
-	req.AddFacet("speakers", bleve.NewFacetRequest("speaker", limit*2))
+	req.AddFacet("speakers", bleve.NewFacetRequest("speaker", facetSize))
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: suggest: %w", err)

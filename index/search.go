@@ -100,6 +100,21 @@ func textQuery(text string, titleBoost float64) query.Query {
 	return bleve.NewDisjunctionQuery(t, b)
 }
 
+// allTermsQuery matches articles that hold every term, in the title or the
+// body.
+func allTermsQuery(terms map[string]bool, titleBoost float64) query.Query {
+	var each []query.Query
+	for t := range terms {
+		tt := bleve.NewTermQuery(t)
+		tt.SetField("title")
+		tt.SetBoost(titleBoost)
+		tb := bleve.NewTermQuery(t)
+		tb.SetField("body")
+		each = append(each, bleve.NewDisjunctionQuery(tt, tb))
+	}
+	return bleve.NewConjunctionQuery(each...)
+}
+
 // filters are the request's scope, source and dates, and the document type.
 // Where the query itself only matches fields of one type (title and body are
 // articles', text and speakers quotes'), scopeFilters is enough: a type filter
@@ -143,13 +158,25 @@ func (ix *Index) Search(ctx context.Context, o SearchOptions) (*SearchResult, er
 	if o.Limit <= 0 {
 		o.Limit = 5
 	}
-	q := bleve.NewBooleanQuery()
-	q.AddMust(textQuery(o.Query, 2))
-	q.AddFilter(allOf(o.scopeFilters()...)) // title and body: articles only
-	req := bleve.NewSearchRequestOptions(q, o.Limit, o.Offset, false)
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	// Every word first, as members expect of a search box, and much cheaper
+	// than any word on a large index; any word when no article has them all.
+	run := func(text query.Query) (*bleve.SearchResult, error) {
+		q := bleve.NewBooleanQuery()
+		q.AddMust(text)
+		q.AddFilter(allOf(o.scopeFilters()...)) // title and body: articles only
+		req := bleve.NewSearchRequestOptions(q, o.Limit, o.Offset, false)
+		res, err := ix.bleve.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("index: search: %w", err)
+		}
+		return res, nil
+	}
+	res, err := run(allTermsQuery(terms, 2))
+	if err == nil && res.Total == 0 && len(terms) > 1 {
+		res, err = run(textQuery(o.Query, 2))
+	}
 	if err != nil {
-		return nil, fmt.Errorf("index: search: %w", err)
+		return nil, err
 	}
 	out := &SearchResult{Query: o.Query, Total: int(res.Total)}
 	ids := make([]string, len(res.Hits))
