@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/newsbot/newsbot/internal/metrics"
 	"github.com/newsbot/newsbot/news"
 )
 
@@ -25,3 +26,7 @@ func (b *Bot) Announce(ctx context.Context, channelID, from string, arts []*news
 	}
 	return nil
 }
+
+// Metrics are the bot's metrics (nil when it has none: recording on nil is a
+// no-op).
+func (b *Bot) Metrics() *metrics.Metrics { return b.opt.Metrics }

@@ -11,6 +11,7 @@ import (
 	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/ingest/feeds"
 	"github.com/newsbot/newsbot/ingest/fetch"
+	"github.com/newsbot/newsbot/internal/metrics"
 	"github.com/newsbot/newsbot/news"
 )
 
@@ -20,8 +21,21 @@ func wireFetching(lib *ingest.Library, b *bot.Bot, svc *commands.Service, cfg *c
 	f := fetch.New(cfg.Fetch)
 	f.SetLogger(log)
 	svc.Fetch = f.Article
+	m := b.Metrics()
 	p, err := lib.NewPoller(f, cfg.Feeds, feeds.Options{
 		Log: log,
+		OnPoll: func(r feeds.Result) {
+			switch {
+			case r.Skipped != "":
+				m.FeedPoll(metrics.FeedSkipped)
+			case r.Err != nil:
+				m.FeedPoll(metrics.FeedError)
+			case r.NotModified:
+				m.FeedPoll(metrics.FeedNotModified)
+			default:
+				m.FeedPoll(metrics.FeedOK)
+			}
+		},
 		Announce: func(ctx context.Context, channelID string, arts []*news.Article) error {
 			return b.Announce(ctx, channelID, "", arts)
 		},
