@@ -19,7 +19,9 @@ func FuzzCheck(f *testing.F) {
 		if cfg == nil {
 			t.Fatal("build returned a nil Config")
 		}
-		lines := bytes.Count(data, []byte("\n")) + 2
+		// YAML breaks lines at \n, \r\n and a lone \r alike.
+		lines := bytes.Count(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\n")) +
+			bytes.Count(bytes.ReplaceAll(data, []byte("\r\n"), nil), []byte("\r")) + 2
 		for _, p := range problems {
 			if p.Msg == "" {
 				t.Errorf("problem without a message: %#v", p)
