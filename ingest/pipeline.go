@@ -29,6 +29,9 @@ type Library struct {
 	Store *store.Store
 	Index *index.Index
 	log   *slog.Logger
+
+	closeMu sync.Mutex
+	closed  bool
 }
 
 // Paths inside a data folder.
@@ -93,8 +96,14 @@ func Open(ctx context.Context, dir string, log *slog.Logger) (*Library, error) {
 	return lib, nil
 }
 
-// Close closes the index, then the store.
+// Close closes the index, then the store. Closing twice is harmless.
 func (l *Library) Close() error {
+	l.closeMu.Lock()
+	defer l.closeMu.Unlock()
+	if l.closed {
+		return nil
+	}
+	l.closed = true
 	var errs []error
 	if l.Index != nil {
 		errs = append(errs, l.Index.Close())

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -107,5 +109,76 @@ func TestCrashDuringIngest(t *testing.T) {
 	want := fmt.Sprintf("ingested %d, duplicates %d, failed 0\n", n-stored, stored)
 	if got != want || code != 0 {
 		t.Errorf("re-run: %q (exit %d, %s), want %q", got, code, errOut, want)
+	}
+}
+
+// TestCrashDuringFeedPoll kills `newsbot poll --once` while it stores a large
+// feed's items, then polls again: every item ends up stored once, none twice,
+// and the feed's state reads back.
+func TestCrashDuringFeedPoll(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	const items = 900 // a poll reads at most 1,000 items of a document
+	var feed bytes.Buffer
+	feed.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>Big Wire</title><link>https://big.example/</link>`)
+	for i := range items {
+		fmt.Fprintf(&feed, `<item><title>Item %d on the harbour works</title><link>https://big.example/items/%d</link><guid>g%d</guid>`+
+			`<description>Workers finished stage %d of the harbour works on Monday. "It went well," foreman Ada Lane said.</description></item>`, i, i, i, i)
+	}
+	feed.WriteString(`</channel></rss>`)
+	served := make(chan struct{}, 4)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write(feed.Bytes())
+		served <- struct{}{}
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	cfgPath := writeFile(t, dir, "newsbot.yaml", fmt.Sprintf("data_dir: %s\nfetch:\n  allow_hosts: [\"127.0.0.1\"]\nfeeds:\n  - url: %s/feed.xml\n", data, srv.URL))
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$")
+	cmd.Env = append(os.Environ(), "NEWSBOT_CRASH_ARGS="+strings.Join([]string{"poll", "--config", cfgPath, "--once"}, "\x1f"))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill it while it reads and stores the items it was just served.
+	select {
+	case <-served:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the poll never fetched the feed")
+	}
+	time.Sleep(150 * time.Millisecond)
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	_ = cmd.Wait()
+
+	lib, err := ingest.Open(context.Background(), data, nil)
+	if err != nil {
+		t.Fatalf("reopen after the kill: %v", err)
+	}
+	before := lib.Store.Count()
+	lib.Close()
+	t.Logf("killed with %d of %d items stored", before, items)
+
+	got, errOut, code := newsbot(t, "", "poll", "--config", cfgPath, "--once")
+	if code != 0 || !strings.Contains(got, fmt.Sprintf("new %d", items-before)) {
+		t.Errorf("second poll: %q (exit %d) %s; want new %d", got, code, errOut, items-before)
+	}
+	lib, err = ingest.Open(context.Background(), data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	indexed, _ := lib.Index.DocCount()
+	if n := lib.Store.Count(); n != items || indexed != items {
+		t.Errorf("stored %d, indexed %d, want %d each", n, indexed, items)
+	}
+	// A third poll finds nothing new: the state survived.
+	lib.Close()
+	got, _, _ = newsbot(t, "", "poll", "--config", cfgPath, "--once")
+	if !strings.Contains(got, "new 0") {
+		t.Errorf("third poll: %q", got)
 	}
 }
