@@ -150,7 +150,7 @@ func TestCrashDuringFeedPoll(t *testing.T) {
 	case <-time.After(60 * time.Second):
 		t.Fatal("the poll never fetched the feed")
 	}
-	time.Sleep(150 * time.Millisecond)
+	time.Sleep(30 * time.Millisecond)
 	_ = cmd.Process.Signal(syscall.SIGKILL)
 	_ = cmd.Wait()
 
