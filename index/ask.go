@@ -76,7 +76,7 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 	bq.AddMust(termsQuery(words, 1.5))
 	bq.AddFilter(allOf((SearchOptions{Scope: scope}).scopeFilters()...)) // title and body: articles only
 	req := bleve.NewSearchRequestOptions(bq, askArticles, 0, false)
-	sr, err := ix.bleve.SearchInContext(ctx, req)
+	sr, err := ix.b().SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: ask: %w", err)
 	}
@@ -174,7 +174,7 @@ func round(f float64) float64 { return math.Round(f*1000) / 1000 }
 // idf weighs each question term by how rare it is among the articles, as BM25
 // does: a name found in three articles says more than "said".
 func (ix *Index) idf(ctx context.Context, terms []string) (map[string]float64, error) {
-	adv, err := ix.bleve.Advanced()
+	adv, err := ix.b().Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("index: idf: %w", err)
 	}

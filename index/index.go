@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -44,7 +45,9 @@ type ArticleSource interface {
 
 // Index is an open bleve index plus what it needs to build replies.
 type Index struct {
-	bleve    bleve.Index
+	// cur is the open bleve index; Swap replaces it under running requests
+	// (a rebuild), so it is read through b().
+	cur      atomic.Pointer[handle]
 	path     string
 	src      ArticleSource
 	analyzer analysis.Analyzer
@@ -95,13 +98,14 @@ func Open(path string, src ArticleSource) (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("index: analyzer %q missing", en.AnalyzerName)
 	}
-	ix := &Index{bleve: b, path: path, src: src, analyzer: an}
+	ix := &Index{path: path, src: src, analyzer: an}
+	ix.cur.Store(&handle{b})
 	ix.buildLexicon()
 	return ix, nil
 }
 
 // Close closes the index.
-func (ix *Index) Close() error { return ix.bleve.Close() }
+func (ix *Index) Close() error { return ix.b().Close() }
 
 // Path is the index folder.
 func (ix *Index) Path() string { return ix.path }
@@ -123,7 +127,7 @@ func (ix *Index) Size() int64 {
 // DocCount is the number of articles indexed.
 func (ix *Index) DocCount() (int, error) {
 	req := bleve.NewSearchRequestOptions(typeQuery(docArticle), 0, 0, false)
-	res, err := ix.bleve.Search(req)
+	res, err := ix.b().Search(req)
 	if err != nil {
 		return 0, fmt.Errorf("index: count: %w", err)
 	}
@@ -259,12 +263,12 @@ const batchSize = 500
 
 // IndexArticles adds or replaces articles (and their quotes) in batches.
 func (ix *Index) IndexArticles(ctx context.Context, arts []*news.Article) error {
-	b := ix.bleve.NewBatch()
+	b := ix.b().NewBatch()
 	flush := func() error {
 		if b.Size() == 0 {
 			return nil
 		}
-		if err := ix.bleve.Batch(b); err != nil {
+		if err := ix.b().Batch(b); err != nil {
 			return fmt.Errorf("index: batch: %w", err)
 		}
 		b.Reset()
@@ -301,12 +305,12 @@ func (ix *Index) IndexArticles(ctx context.Context, arts []*news.Article) error 
 
 // DeleteArticle removes an article and its quotes.
 func (ix *Index) DeleteArticle(a *news.Article) error {
-	b := ix.bleve.NewBatch()
+	b := ix.b().NewBatch()
 	b.Delete(a.ID)
 	for i := range a.Quotes {
 		b.Delete(quoteID(a.ID, i))
 	}
-	if err := ix.bleve.Batch(b); err != nil {
+	if err := ix.b().Batch(b); err != nil {
 		return fmt.Errorf("index: delete %s: %w", a.ID, err)
 	}
 	return nil
@@ -319,7 +323,7 @@ func (ix *Index) Has(ids []string) (map[string]bool, error) {
 		return out, nil
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
-	res, err := ix.bleve.Search(req)
+	res, err := ix.b().Search(req)
 	if err != nil {
 		return nil, fmt.Errorf("index: lookup: %w", err)
 	}
@@ -336,4 +340,38 @@ func recency(a *news.Article) time.Time {
 		return a.Ingested
 	}
 	return a.Published
+}
+
+// handle boxes a bleve index for atomic.Pointer.
+type handle struct{ bleve.Index }
+
+// b is the current bleve index.
+func (ix *Index) b() bleve.Index { return ix.cur.Load().Index }
+
+// swapGrace is how long a replaced bleve index stays open for the requests
+// that started on it.
+const swapGrace = 30 * time.Second
+
+// Swap makes the index at path (built and closed by the caller) the one this
+// Index serves, without a moment of no index: requests in flight finish on the
+// old one, which is closed swapGrace later, and its folder (old) removed.
+func (ix *Index) Swap(newPath, oldDir string) error {
+	nb, err := bleve.OpenUsing(newPath, map[string]any{"bolt_timeout": "1s"})
+	if err != nil {
+		return fmt.Errorf("index: open rebuilt %s: %w", newPath, err)
+	}
+	prev := ix.cur.Swap(&handle{nb})
+	ix.countMu.Lock()
+	ix.countAt = time.Time{}
+	ix.countMu.Unlock()
+	ix.suggestMu.Lock()
+	ix.suggestCache = nil
+	ix.suggestMu.Unlock()
+	time.AfterFunc(swapGrace, func() {
+		prev.Close()
+		if oldDir != "" {
+			os.RemoveAll(oldDir)
+		}
+	})
+	return nil
 }

@@ -18,7 +18,7 @@ func (ix *Index) Latest(ctx context.Context, scope Scope, n int) ([]*news.Articl
 	bq.AddFilter(allOf((SearchOptions{Scope: scope}).filters(docArticle)...))
 	req := bleve.NewSearchRequestOptions(bq, n, 0, false)
 	req.SortBy([]string{"-recency", "_id"})
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.b().SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: latest: %w", err)
 	}
@@ -46,7 +46,7 @@ func (ix *Index) OwnArticles(ctx context.Context, guild, prefix string, n int) (
 	}
 	req := bleve.NewSearchRequestOptions(bq, n, 0, false)
 	req.SortBy([]string{"-ingested"})
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.b().SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: own articles: %w", err)
 	}
@@ -78,7 +78,7 @@ func (ix *Index) Sources(ctx context.Context, scope Scope) ([]SpeakerCount, erro
 	bq.AddFilter(allOf((SearchOptions{Scope: scope}).filters(docArticle)...))
 	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
 	req.AddFacet("sources", bleve.NewFacetRequest("source", 100))
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.b().SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: sources: %w", err)
 	}

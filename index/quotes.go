@@ -154,7 +154,7 @@ func (ix *Index) Quotes(ctx context.Context, o QuoteOptions) ([]QuoteHit, int, e
 	if size <= 0 {
 		// All of them: count first, then fetch that many.
 		req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
-		res, err := ix.bleve.SearchInContext(ctx, req)
+		res, err := ix.b().SearchInContext(ctx, req)
 		if err != nil {
 			return nil, 0, fmt.Errorf("index: quotes: %w", err)
 		}
@@ -169,7 +169,7 @@ func (ix *Index) Quotes(ctx context.Context, o QuoteOptions) ([]QuoteHit, int, e
 	} else {
 		req.SortBy([]string{"-recency", "_id"})
 	}
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.b().SearchInContext(ctx, req)
 	if err != nil {
 		return nil, 0, fmt.Errorf("index: quotes: %w", err)
 	}
@@ -304,7 +304,7 @@ func (ix *Index) suggest(ctx context.Context, scope Scope, prefix string, limit,
 	bq.AddFilter(allOf(filters...))
 	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
 	req.AddFacet("speakers", bleve.NewFacetRequest("speaker", facetSize))
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.b().SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: suggest: %w", err)
 	}

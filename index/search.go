@@ -165,7 +165,7 @@ func (ix *Index) Search(ctx context.Context, o SearchOptions) (*SearchResult, er
 		q.AddMust(text)
 		q.AddFilter(allOf(o.scopeFilters()...)) // title and body: articles only
 		req := bleve.NewSearchRequestOptions(q, o.Limit, o.Offset, false)
-		res, err := ix.bleve.SearchInContext(ctx, req)
+		res, err := ix.b().SearchInContext(ctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("index: search: %w", err)
 		}

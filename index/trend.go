@@ -175,7 +175,7 @@ func (ix *Index) publishedBounds(ctx context.Context, q query.Query, filters []q
 		bq.AddFilter(allOf(append(filters, dated())...))
 		req := bleve.NewSearchRequestOptions(bq, 1, 0, false)
 		req.SortBy([]string{order})
-		res, err := ix.bleve.SearchInContext(ctx, req)
+		res, err := ix.b().SearchInContext(ctx, req)
 		if err != nil {
 			return time.Time{}, false, fmt.Errorf("index: trend dates: %w", err)
 		}
@@ -273,7 +273,7 @@ func (ix *Index) Trend(ctx context.Context, o TrendOptions) (*Trend, error) {
 	}
 	req.AddFacet("bars", bars)
 	req.AddFacet("sources", bleve.NewFacetRequest("source", o.Sources))
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.b().SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: trend: %w", err)
 	}
@@ -338,7 +338,7 @@ func (ix *Index) TopicSpeakers(ctx context.Context, o SpeakerOptions) ([]Speaker
 	// More terms than asked for, so that surnames folded into full names
 	// do not leave the list short.
 	req.AddFacet("speakers", bleve.NewFacetRequest("speaker", o.Limit*3+1))
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.b().SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: topic speakers: %w", err)
 	}

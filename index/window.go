@@ -50,7 +50,7 @@ func (ix *Index) Ingested(ctx context.Context, o WindowOptions) ([]*news.Article
 	// The id breaks ties between articles of one batch (same ingest time),
 	// so the same window always lists the same articles in the same order.
 	req.SortBy([]string{"-ingested", "_id"})
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.b().SearchInContext(ctx, req)
 	if err != nil {
 		return nil, 0, fmt.Errorf("index: articles ingested in a window: %w", err)
 	}

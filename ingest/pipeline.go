@@ -179,28 +179,26 @@ func (l *Library) indexPending(ctx context.Context) error {
 	return l.Store.MarkIndexed(ids)
 }
 
-// rebuild makes a new index at path from every stored article.
-func (l *Library) rebuild(ctx context.Context, path string) (*index.Index, error) {
-	tmp := path + ".new"
+// buildIndex writes a complete new index of every stored article at tmp,
+// and closes it.
+func (l *Library) buildIndex(ctx context.Context, tmp string) error {
 	if err := os.RemoveAll(tmp); err != nil {
-		return nil, fmt.Errorf("ingest: rebuild: %w", err)
+		return fmt.Errorf("ingest: rebuild: %w", err)
 	}
 	ix, err := index.Open(tmp, l.Store)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var batch []*news.Article
-	var ids []string
 	flush := func() error {
 		if err := ix.IndexArticles(ctx, batch); err != nil {
 			return err
 		}
-		batch, ids = batch[:0], ids[:0]
+		batch = batch[:0]
 		return nil
 	}
 	err = l.Store.ForEach(func(a *news.Article) error {
 		batch = append(batch, a)
-		ids = append(ids, a.ID)
 		if len(batch) == 1000 {
 			return flush()
 		}
@@ -214,9 +212,19 @@ func (l *Library) rebuild(ctx context.Context, path string) (*index.Index, error
 	}
 	if err != nil {
 		os.RemoveAll(tmp)
-		return nil, fmt.Errorf("ingest: rebuild index: %w", err)
+		return fmt.Errorf("ingest: rebuild index: %w", err)
 	}
-	// Swap the new index in only once it is complete.
+	return nil
+}
+
+// rebuild makes a new index at path from every stored article, when the one
+// there cannot be opened.
+func (l *Library) rebuild(ctx context.Context, path string) (*index.Index, error) {
+	tmp := path + ".new"
+	if err := l.buildIndex(ctx, tmp); err != nil {
+		return nil, err
+	}
+	// Put the new index in place only once it is complete.
 	old := path + ".old"
 	os.RemoveAll(old)
 	if _, err := os.Stat(path); err == nil {
@@ -236,23 +244,34 @@ func (l *Library) rebuild(ctx context.Context, path string) (*index.Index, error
 	return index.Open(path, l.Store)
 }
 
-// Reindex rebuilds the index from the store, as after a mapping change.
+// Reindex rebuilds the index from the store (after a mapping change, or to
+// compact it) while the current one keeps serving: the new index is built
+// beside it, swapped in at once, and articles added meanwhile are indexed into
+// it afterwards.
 func (l *Library) Reindex(ctx context.Context) (int, error) {
 	path := l.Index.Path()
-	if err := l.Index.Close(); err != nil {
-		return 0, fmt.Errorf("ingest: reindex: %w", err)
-	}
-	l.Index = nil
-	ix, err := l.rebuild(ctx, path)
-	if err != nil {
-		// Keep serving with whatever index is on disk.
-		if old, oerr := index.Open(path, l.Store); oerr == nil {
-			l.Index = old
-		}
+	tmp := path + ".new"
+	if err := l.buildIndex(ctx, tmp); err != nil {
 		return 0, err
 	}
-	l.Index = ix
-	return ix.DocCount()
+	// The old index stays open (and serving) from its renamed folder until
+	// Swap closes it.
+	old := fmt.Sprintf("%s.old-%d", path, time.Now().UnixNano())
+	if err := os.Rename(path, old); err != nil {
+		os.RemoveAll(tmp)
+		return 0, fmt.Errorf("ingest: reindex: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		_ = os.Rename(old, path)
+		return 0, fmt.Errorf("ingest: reindex: %w", err)
+	}
+	if err := l.Index.Swap(path, old); err != nil {
+		return 0, err
+	}
+	if err := l.reconcile(ctx); err != nil {
+		return 0, err
+	}
+	return l.Index.DocCount()
 }
 
 // Result counts what an Add did.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsbot/newsbot/index"
 	"github.com/newsbot/newsbot/internal/sample"
 	"github.com/newsbot/newsbot/news"
 )
@@ -132,5 +133,48 @@ func TestLargeJSONLStreams(t *testing.T) {
 	}
 	if rep.Ingested != n || rep.Failed != 1 || !strings.HasSuffix(rep.Failures[0].Ref, "big.jsonl:9") {
 		t.Errorf("ingested %d, failed %d (%v), want %d and the bad line 9", rep.Ingested, rep.Failed, rep.Failures, n)
+	}
+}
+
+// TestReindexWhileServing rebuilds the index while searches run on it: no
+// failure, no moment without an index, and the count is whole afterwards.
+func TestReindexWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	lib, err := Open(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	if _, err := lib.IngestFS(ctx, sample.FS(), sample.Articles()[:2], FileOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	stored := lib.Store.Count()
+	stop := make(chan struct{})
+	errs := make(chan error, 1)
+	go func() {
+		defer close(errs)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := lib.Index.Search(ctx, index.SearchOptions{Query: "election", Limit: 3}); err != nil {
+				errs <- err
+				return
+			}
+		}
+	}()
+	n, err := lib.Reindex(ctx)
+	close(stop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errs; err != nil {
+		t.Errorf("a search during the reindex failed: %v", err)
+	}
+	if n != stored {
+		t.Errorf("reindexed %d, stored %d", n, stored)
 	}
 }

@@ -128,8 +128,12 @@ func oneArg(pos []string, what string) (string, error) {
 	return strings.Join(pos, " "), nil
 }
 
-// isTerminal reports whether w is a character device (a terminal).
+// isTerminal reports whether w is a character device (a terminal), or stands
+// for one: a handed-over command's stderr is the client's.
 func isTerminal(w io.Writer) bool {
+	if t, ok := w.(interface{ Terminal() bool }); ok {
+		return t.Terminal()
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

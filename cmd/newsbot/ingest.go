@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,28 +13,36 @@ import (
 )
 
 func runIngest(ctx context.Context, e *env, args []string) error {
-	var d dataFlags
+	c, err := prepareIngest(e, args)
+	if err != nil {
+		return err
+	}
+	return c.run(ctx, e, "ingest", args)
+}
+
+func prepareIngest(e *env, args []string) (*libCommand, error) {
+	c := &libCommand{}
 	var source string
 	fs := newFlagSet("ingest", e)
-	d.register(fs, false)
+	c.d.register(fs, false)
 	fs.StringVar(&source, "source", "", "source `name` for articles that name none")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(pos) == 0 {
-		return usageErr("give files, folders or - for standard input")
+		return nil, usageErr("give files, folders or - for standard input")
 	}
-	if err := d.load(e); err != nil {
-		return err
+	c.stdin = slices.Contains(pos, "-")
+	c.work = func(ctx context.Context, e *env, lib *ingest.Library) error {
+		return ingestWork(ctx, e, lib, c, pos, source)
 	}
-	lib, err := d.open(ctx, e, false)
-	if err != nil {
-		return err
-	}
-	defer lib.Close()
+	return c, nil
+}
+
+func ingestWork(ctx context.Context, e *env, lib *ingest.Library, c *libCommand, pos []string, source string) error {
 	opt := ingest.FileOptions{
-		Defaults: news.Defaults{Source: source, Guild: d.guild},
+		Defaults: news.Defaults{Source: source, Guild: c.d.guild},
 		Stdin:    e.stdin,
 	}
 	if isTerminal(e.stderr) {
@@ -53,12 +62,13 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 			paths = append(paths, p)
 		}
 	}
+	paths, shown := c.localPaths(paths)
 	rep, err := lib.IngestPaths(ctx, paths, opt)
 	if opt.Progress != nil {
 		fmt.Fprint(e.stderr, "\r\033[K")
 	}
 	if err == nil && len(urls) > 0 {
-		f := fetch.New(d.cfg.Fetch)
+		f := fetch.New(c.d.cfg.Fetch)
 		for _, u := range urls {
 			r, uerr := lib.IngestURL(ctx, f, u, opt.Defaults)
 			if uerr != nil {
@@ -73,7 +83,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	for _, f := range rep.Failures {
-		fmt.Fprintf(e.stderr, "%s: %v\n", f.Ref, f.Err)
+		fmt.Fprintf(e.stderr, "%s: %v\n", shown(f.Ref), f.Err)
 	}
 	fmt.Fprintf(e.stdout, "ingested %d, duplicates %d, failed %d\n", rep.Ingested, rep.Duplicates, rep.Failed)
 	if err != nil {
@@ -86,20 +96,28 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 }
 
 func runReindex(ctx context.Context, e *env, args []string) error {
-	var d dataFlags
-	fs := newFlagSet("reindex", e)
-	d.register(fs, false)
-	if _, err := parseArgs(fs, args); err != nil {
-		return err
-	}
-	if err := d.load(e); err != nil {
-		return err
-	}
-	lib, err := d.open(ctx, e, false)
+	c, err := prepareReindex(e, args)
 	if err != nil {
 		return err
 	}
-	defer lib.Close()
+	return c.run(ctx, e, "reindex", args)
+}
+
+func prepareReindex(e *env, args []string) (*libCommand, error) {
+	c := &libCommand{}
+	fs := newFlagSet("reindex", e)
+	c.d.register(fs, false)
+	if _, err := parseArgs(fs, args); err != nil {
+		return nil, err
+	}
+	c.work = reindexWork
+	return c, nil
+}
+
+// reindexWork rebuilds the index. In a serving process the library has no
+// index until the new one is complete (Library.Reindex): the bot's commands
+// fail meanwhile, and its feed poller and digests may crash (see README).
+func reindexWork(ctx context.Context, e *env, lib *ingest.Library) error {
 	start := time.Now()
 	n, err := lib.Reindex(ctx)
 	if err != nil {

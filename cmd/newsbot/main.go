@@ -79,23 +79,27 @@ func run(ctx context.Context, e *env, args []string) int {
 		if c.name != args[0] {
 			continue
 		}
-		err := c.run(ctx, e, args[1:])
-		if err == nil {
-			return 0
-		}
-		var ee *exitError
-		if errors.As(err, &ee) {
-			if ee.err != nil && ee.err.Error() != "" {
-				fmt.Fprintf(e.stderr, "newsbot %s: %v\n", c.name, ee.err)
-			}
-			return ee.code
-		}
-		fmt.Fprintf(e.stderr, "newsbot %s: %v\n", c.name, err)
-		return 1
+		return exitStatus(e, c.name, c.run(ctx, e, args[1:]))
 	}
 	fmt.Fprintf(e.stderr, "newsbot: unknown command %q\n\n", args[0])
 	usage(e.stderr)
 	return 2
+}
+
+// exitStatus prints a command's error, if any, and returns its exit status.
+func exitStatus(e *env, name string, err error) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil && ee.err.Error() != "" {
+			fmt.Fprintf(e.stderr, "newsbot %s: %v\n", name, ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(e.stderr, "newsbot %s: %v\n", name, err)
+	return 1
 }
 
 func usage(w io.Writer) {

@@ -68,29 +68,36 @@ type stats struct {
 }
 
 func runStats(ctx context.Context, e *env, args []string) error {
-	var d dataFlags
+	c, err := prepareStats(e, args)
+	if err != nil {
+		return err
+	}
+	return c.run(ctx, e, "stats", args)
+}
+
+func prepareStats(e *env, args []string) (*libCommand, error) {
+	c := &libCommand{existing: true}
 	fs := newFlagSet("stats", e)
-	d.registerData(fs, true)
+	c.d.registerData(fs, true)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(pos) > 0 {
-		return usageErr("unexpected argument %q", pos[0])
+		return nil, usageErr("unexpected argument %q", pos[0])
 	}
-	if err := d.load(e); err != nil {
-		return err
+	c.work = func(_ context.Context, e *env, lib *ingest.Library) error {
+		return printStats(e, lib, c.d.jsonOut)
 	}
-	lib, err := d.openExisting(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer lib.Close()
+	return c, nil
+}
+
+func printStats(e *env, lib *ingest.Library, jsonOut bool) error {
 	s, err := libraryStats(lib)
 	if err != nil {
 		return err
 	}
-	if d.jsonOut {
+	if jsonOut {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
@@ -214,31 +221,38 @@ type exportRecord struct {
 }
 
 func runExport(ctx context.Context, e *env, args []string) error {
-	var d dataFlags
+	c, err := prepareExport(e, args)
+	if err != nil {
+		return err
+	}
+	return c.run(ctx, e, "export", args)
+}
+
+func prepareExport(e *env, args []string) (*libCommand, error) {
+	c := &libCommand{existing: true}
 	var guild string
 	fs := newFlagSet("export", e)
-	d.registerData(fs, false)
+	c.d.registerData(fs, false)
 	fs.StringVar(&guild, "guild", "", "only the articles of guild `id` (\"global\": only those seen everywhere)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(pos) > 0 {
-		return usageErr("unexpected argument %q (export writes to standard output)", pos[0])
+		return nil, usageErr("unexpected argument %q (export writes to standard output)", pos[0])
 	}
-	if err := d.load(e); err != nil {
-		return err
+	c.work = func(ctx context.Context, e *env, lib *ingest.Library) error {
+		return export(ctx, e, lib, guild)
 	}
-	lib, err := d.openExisting(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer lib.Close()
+	return c, nil
+}
+
+func export(ctx context.Context, e *env, lib *ingest.Library, guild string) error {
 	w := bufio.NewWriter(e.stdout)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	n := 0
-	err = lib.Store.ForEach(func(a *news.Article) error {
+	err := lib.Store.ForEach(func(a *news.Article) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

@@ -51,6 +51,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer lib.Close()
+	// The command line's ingest, export, stats and reindex on this folder run
+	// here while the bot holds it. Its Close is deferred after lib.Close's,
+	// so the commands have stopped when the library closes.
+	if ctl, err := startControl(lib, cfg, log); err != nil {
+		log.Warn("ingest, export, stats and reindex will need the bot stopped", "err", err)
+	} else {
+		defer ctl.Close()
+	}
 	svc := commands.New(lib)
 	m := metrics.New(metrics.Counts{
 		Articles: func() (int, error) { return lib.Index.DocCount() },
