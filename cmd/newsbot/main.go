@@ -42,7 +42,7 @@ type command struct {
 
 func commandList() []command {
 	return []command{
-		{"ingest", "add articles from files, folders or stdin", runIngest},
+		{"ingest", "add articles from files, folders, URLs, feeds or stdin", runIngest},
 		{"search", "find articles", runSearch},
 		{"ask", "answer a question from the articles", runAsk},
 		{"quotes", "find attributed quotes by speaker, words or article", runQuotes},
