@@ -181,7 +181,7 @@ func (l *Library) indexPending(ctx context.Context) error {
 
 // buildIndex writes a complete new index of every stored article at tmp,
 // and closes it.
-func (l *Library) buildIndex(ctx context.Context, tmp string) error {
+func (l *Library) buildIndex(ctx context.Context, tmp string, progress func(done, total int)) error {
 	if err := os.RemoveAll(tmp); err != nil {
 		return fmt.Errorf("ingest: rebuild: %w", err)
 	}
@@ -190,9 +190,14 @@ func (l *Library) buildIndex(ctx context.Context, tmp string) error {
 		return err
 	}
 	var batch []*news.Article
+	done, total := 0, l.Store.Count()
 	flush := func() error {
 		if err := ix.IndexArticles(ctx, batch); err != nil {
 			return err
+		}
+		done += len(batch)
+		if progress != nil {
+			progress(done, total)
 		}
 		batch = batch[:0]
 		return nil
@@ -221,7 +226,7 @@ func (l *Library) buildIndex(ctx context.Context, tmp string) error {
 // there cannot be opened.
 func (l *Library) rebuild(ctx context.Context, path string) (*index.Index, error) {
 	tmp := path + ".new"
-	if err := l.buildIndex(ctx, tmp); err != nil {
+	if err := l.buildIndex(ctx, tmp, nil); err != nil {
 		return nil, err
 	}
 	// Put the new index in place only once it is complete.
@@ -248,10 +253,10 @@ func (l *Library) rebuild(ctx context.Context, path string) (*index.Index, error
 // compact it) while the current one keeps serving: the new index is built
 // beside it, swapped in at once, and articles added meanwhile are indexed into
 // it afterwards.
-func (l *Library) Reindex(ctx context.Context) (int, error) {
+func (l *Library) Reindex(ctx context.Context, progress func(done, total int)) (int, error) {
 	path := l.Index.Path()
 	tmp := path + ".new"
-	if err := l.buildIndex(ctx, tmp); err != nil {
+	if err := l.buildIndex(ctx, tmp, progress); err != nil {
 		return 0, err
 	}
 	// The old index stays open (and serving) from its renamed folder until

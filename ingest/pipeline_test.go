@@ -166,7 +166,7 @@ func TestReindexWhileServing(t *testing.T) {
 			}
 		}
 	}()
-	n, err := lib.Reindex(ctx)
+	n, err := lib.Reindex(ctx, nil)
 	close(stop)
 	if err != nil {
 		t.Fatal(err)

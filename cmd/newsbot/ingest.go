@@ -114,12 +114,22 @@ func prepareReindex(e *env, args []string) (*libCommand, error) {
 	return c, nil
 }
 
-// reindexWork rebuilds the index. In a serving process the library has no
-// index until the new one is complete (Library.Reindex): the bot's commands
-// fail meanwhile, and its feed poller and digests may crash (see README).
+// reindexWork rebuilds the index beside the one in use and swaps it in
+// (Library.Reindex): a serving bot keeps answering meanwhile.
 func reindexWork(ctx context.Context, e *env, lib *ingest.Library) error {
 	start := time.Now()
-	n, err := lib.Reindex(ctx)
+	var progress func(done, total int)
+	if isTerminal(e.stderr) {
+		progress = func(done, total int) {
+			rate := float64(done) / max(time.Since(start).Seconds(), 0.001)
+			eta := time.Duration(float64(total-done)/max(rate, 1)) * time.Second
+			fmt.Fprintf(e.stderr, "\r%d/%d articles, %.0f/s, ETA %s ", done, total, rate, eta.Round(time.Second))
+		}
+	}
+	n, err := lib.Reindex(ctx, progress)
+	if progress != nil {
+		fmt.Fprint(e.stderr, "\r\033[K")
+	}
 	if err != nil {
 		return err
 	}
