@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -59,6 +60,25 @@ func TestHandlePermissionsAndIsolation(t *testing.T) {
 	// command that shows articles or quotes.
 	for _, guild := range []string{"111", "222", ""} {
 		want := guild == "111"
+		// Every command that shows articles or quotes, in turn.
+		for _, c := range []struct {
+			cmd  string
+			opts map[string]any
+		}{
+			{"ask", map[string]any{"question": "When did the zorblax festival open?"}},
+			{"speakers", map[string]any{"topic": "wonderful"}},
+		} {
+			r, err := s.Handle(ctx, Request{Command: c.cmd, Guild: guild, Options: c.opts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The article's title and its speaker appear nowhere else.
+			got := fmt.Sprint(r.Cards, r.Data)
+			seen := strings.Contains(got, "Zorblax festival opens") || strings.Contains(got, "Ada Quill")
+			if seen != want {
+				t.Errorf("%s in %q sees guild 111's article: %v (%s)", c.cmd, guild, seen, r.Text)
+			}
+		}
 		r, _ := s.Handle(ctx, Request{Command: "search", Guild: guild, Options: map[string]any{"query": "zorblax"}})
 		if got := len(r.Cards) > 0; got != want {
 			t.Errorf("search in %q sees it: %v", guild, got)
