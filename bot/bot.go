@@ -20,6 +20,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/newsbot/newsbot/commands"
+	"github.com/newsbot/newsbot/internal/discordep"
 	"github.com/newsbot/newsbot/internal/metrics"
 )
 
@@ -78,31 +79,7 @@ var apiOnce sync.Once
 // origin is replaced per session by the transport, so this is the same for
 // every bot in the process.
 func useAPIv10() {
-	apiOnce.Do(func() {
-		base := "https://discord.com/"
-		api := base + "api/v10/"
-		discordgo.APIVersion = "10"
-		discordgo.EndpointDiscord = base
-		discordgo.EndpointAPI = api
-		discordgo.EndpointGuilds = api + "guilds/"
-		discordgo.EndpointChannels = api + "channels/"
-		discordgo.EndpointUsers = api + "users/"
-		discordgo.EndpointGateway = api + "gateway"
-		discordgo.EndpointGatewayBot = api + "gateway/bot"
-		discordgo.EndpointWebhooks = api + "webhooks/"
-		discordgo.EndpointStickers = api + "stickers/"
-		discordgo.EndpointStageInstances = api + "stage-instances"
-		discordgo.EndpointSKUs = api + "skus"
-		discordgo.EndpointVoice = api + "voice/"
-		discordgo.EndpointVoiceRegions = api + "voice/regions"
-		discordgo.EndpointNitroStickersPacks = api + "sticker-packs"
-		discordgo.EndpointGuildCreate = api + "guilds"
-		discordgo.EndpointApplications = api + "applications"
-		discordgo.EndpointOAuth2 = api + "oauth2/"
-		discordgo.EndpointOAuth2Applications = api + "oauth2/applications"
-		discordgo.EndpointOauth2 = discordgo.EndpointOAuth2
-		discordgo.EndpointOauth2Applications = discordgo.EndpointOAuth2Applications
-	})
+	apiOnce.Do(func() { discordep.Point("https://discord.com/", "10") })
 }
 
 // originTransport sends every request for discord.com to the configured

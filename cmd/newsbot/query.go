@@ -24,17 +24,8 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if a.Query, err = oneArg(pos, "query"); err != nil {
 		return err
 	}
-	if err := d.load(e); err != nil {
-		return err
-	}
-	lib, err := d.open(ctx, e, true)
-	if err != nil {
-		return err
-	}
-	defer lib.Close()
 	a.Guild = d.guild
-	r, err := commands.New(lib).Search(ctx, a)
-	return emit(e, d.jsonOut, r, err)
+	return d.reply(ctx, e, func(s *commands.Service) (*commands.Reply, error) { return s.Search(ctx, a) })
 }
 
 func runAsk(ctx context.Context, e *env, args []string) error {
@@ -49,6 +40,14 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if a.Question, err = oneArg(pos, "question"); err != nil {
 		return err
 	}
+	a.Guild = d.guild
+	return d.reply(ctx, e, func(s *commands.Service) (*commands.Reply, error) { return s.Ask(ctx, a) })
+}
+
+// reply runs a read command's handler on the data folder and prints its reply:
+// the config loaded, the folder opened (the empty default one filled with the
+// sample first), the reply rendered as JSON or for a terminal.
+func (d *dataFlags) reply(ctx context.Context, e *env, handle func(*commands.Service) (*commands.Reply, error)) error {
 	if err := d.load(e); err != nil {
 		return err
 	}
@@ -57,8 +56,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer lib.Close()
-	a.Guild = d.guild
-	r, err := commands.New(lib).Ask(ctx, a)
+	r, err := handle(commands.New(lib))
 	return emit(e, d.jsonOut, r, err)
 }
 

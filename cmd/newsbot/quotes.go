@@ -22,15 +22,6 @@ func runQuotes(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return usageErr("unexpected argument %q (use --speaker, --about or --url)", pos[0])
 	}
-	if err := d.load(e); err != nil {
-		return err
-	}
-	lib, err := d.open(ctx, e, true)
-	if err != nil {
-		return err
-	}
-	defer lib.Close()
 	a.Guild = d.guild
-	r, err := commands.New(lib).Quotes(ctx, a)
-	return emit(e, d.jsonOut, r, err)
+	return d.reply(ctx, e, func(s *commands.Service) (*commands.Reply, error) { return s.Quotes(ctx, a) })
 }

@@ -24,22 +24,14 @@ func runTrend(ctx context.Context, e *env, args []string) error {
 	if a.Topic, err = oneArg(pos, "topic"); err != nil {
 		return err
 	}
-	if err := d.load(e); err != nil {
-		return err
-	}
-	lib, err := d.open(ctx, e, true)
-	if err != nil {
-		return err
-	}
-	defer lib.Close()
 	a.Guild = d.guild
-	r, err := commands.New(lib).Trend(ctx, a)
-	if err == nil && pngPath != "" {
-		if err := writeChart(e, pngPath, r); err != nil {
-			return err
+	return d.reply(ctx, e, func(s *commands.Service) (*commands.Reply, error) {
+		r, err := s.Trend(ctx, a)
+		if err == nil && pngPath != "" {
+			err = writeChart(e, pngPath, r)
 		}
-	}
-	return emit(e, d.jsonOut, r, err)
+		return r, err
+	})
 }
 
 // writeChart saves the reply's chart. A topic with no articles has none, and
@@ -71,15 +63,6 @@ func runSpeakers(ctx context.Context, e *env, args []string) error {
 	if a.Topic, err = oneArg(pos, "topic"); err != nil {
 		return err
 	}
-	if err := d.load(e); err != nil {
-		return err
-	}
-	lib, err := d.open(ctx, e, true)
-	if err != nil {
-		return err
-	}
-	defer lib.Close()
 	a.Guild = d.guild
-	r, err := commands.New(lib).Speakers(ctx, a)
-	return emit(e, d.jsonOut, r, err)
+	return d.reply(ctx, e, func(s *commands.Service) (*commands.Reply, error) { return s.Speakers(ctx, a) })
 }

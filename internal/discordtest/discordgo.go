@@ -8,6 +8,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
+
+	"github.com/newsbot/newsbot/internal/discordep"
 )
 
 // HTTPClient returns a client that sends every request for discord.com to the fake and
@@ -80,28 +82,7 @@ func discordgoVars() []*string {
 // process globals that every discordgo session reads without locking: call it only while
 // no session is in use.
 func SetDiscordgoEndpoints(discordBase, apiVersion string) {
-	api := discordBase + "api/v" + apiVersion + "/"
-	discordgo.APIVersion = apiVersion
-	discordgo.EndpointDiscord = discordBase
-	discordgo.EndpointAPI = api
-	discordgo.EndpointGuilds = api + "guilds/"
-	discordgo.EndpointChannels = api + "channels/"
-	discordgo.EndpointUsers = api + "users/"
-	discordgo.EndpointGateway = api + "gateway"
-	discordgo.EndpointGatewayBot = api + "gateway/bot"
-	discordgo.EndpointWebhooks = api + "webhooks/"
-	discordgo.EndpointStickers = api + "stickers/"
-	discordgo.EndpointStageInstances = api + "stage-instances"
-	discordgo.EndpointSKUs = api + "skus"
-	discordgo.EndpointVoice = api + "/voice/"
-	discordgo.EndpointVoiceRegions = api + "/voice/regions"
-	discordgo.EndpointNitroStickersPacks = api + "/sticker-packs"
-	discordgo.EndpointGuildCreate = api + "guilds"
-	discordgo.EndpointApplications = api + "applications"
-	discordgo.EndpointOAuth2 = api + "oauth2/"
-	discordgo.EndpointOAuth2Applications = api + "oauth2/applications"
-	discordgo.EndpointOauth2 = discordgo.EndpointOAuth2
-	discordgo.EndpointOauth2Applications = discordgo.EndpointOAuth2Applications
+	discordep.Point(discordBase, apiVersion)
 }
 
 // PointDiscordgo rewrites discordgo's endpoint variables to the fake and API v10, and
