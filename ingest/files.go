@@ -35,6 +35,8 @@ type Report struct {
 	// articles that inputs duplicated.
 	Added       []*news.Article
 	DuplicateOf []*news.Article
+	// Skipped are table rows with no text: reported, not failed.
+	Skipped []Failure
 }
 
 // addBatch is how many parsed articles are written in one store transaction
@@ -69,6 +71,12 @@ func (b *batcher) fail(ref string, err error) {
 
 func (b *batcher) take(ctx context.Context, items []news.Item) error {
 	for _, it := range items {
+		if it.Record && errors.Is(it.Err, news.ErrEmpty) {
+			// A table row with no text (a placeholder, a deleted
+			// article) is no article: said, and not a failure.
+			b.rep.Skipped = append(b.rep.Skipped, Failure{Ref: it.Ref, Err: it.Err})
+			continue
+		}
 		if it.Err != nil {
 			b.fail(it.Ref, it.Err)
 			continue
@@ -334,7 +342,11 @@ func (b *batcher) takeJSONLFile(ctx context.Context, path string) error {
 			continue
 		}
 		if len(bytes.TrimSpace(line)) > 0 {
-			if terr := b.take(ctx, news.Parse(ref, line, news.FormatJSON, b.opt.Defaults)); terr != nil {
+			items := news.Parse(ref, line, news.FormatJSON, b.opt.Defaults)
+			for i := range items {
+				items[i].Record = true
+			}
+			if terr := b.take(ctx, items); terr != nil {
 				return terr
 			}
 		}

@@ -38,6 +38,10 @@ type Item struct {
 	Ref     string
 	Article *Article
 	Err     error
+	// Record is set for a row of a table or list (CSV, JSONL, a JSON
+	// array): a row with no text is skipped there, not an error of the
+	// input.
+	Record bool
 }
 
 // ErrEmpty is returned for an input or record that holds no article text.
@@ -321,7 +325,7 @@ func recordItems(name, sep string, list []any) []Item {
 			continue
 		}
 		a, err := record(obj).article()
-		items = append(items, Item{Ref: ref, Article: a, Err: err})
+		items = append(items, Item{Ref: ref, Article: a, Err: err, Record: true})
 	}
 	return items
 }
@@ -340,7 +344,7 @@ func parseJSONL(name string, data []byte) []Item {
 			continue
 		}
 		a, err := record(obj).article()
-		items = append(items, Item{Ref: ref, Article: a, Err: err})
+		items = append(items, Item{Ref: ref, Article: a, Err: err, Record: true})
 	}
 	if len(items) == 0 {
 		return []Item{{Ref: name, Err: ErrEmpty}}
@@ -382,7 +386,7 @@ func parseCSV(name string, data []byte) []Item {
 			rec[h] = row[i]
 		}
 		a, err := rec.article()
-		items = append(items, Item{Ref: ref, Article: a, Err: err})
+		items = append(items, Item{Ref: ref, Article: a, Err: err, Record: true})
 	}
 	if len(items) == 0 {
 		return []Item{{Ref: name, Err: ErrEmpty}}

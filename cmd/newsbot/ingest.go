@@ -80,7 +80,11 @@ func ingestWork(ctx context.Context, e *env, lib *ingest.Library, c *libCommand,
 			rep.Duplicates += r.Duplicates
 			rep.Failed += r.Failed
 			rep.Failures = append(rep.Failures, r.Failures...)
+			rep.Skipped = append(rep.Skipped, r.Skipped...)
 		}
+	}
+	for _, f := range rep.Skipped {
+		fmt.Fprintf(e.stderr, "%s: skipped: %v\n", shown(f.Ref), f.Err)
 	}
 	for _, f := range rep.Failures {
 		fmt.Fprintf(e.stderr, "%s: %v\n", shown(f.Ref), f.Err)

@@ -232,3 +232,14 @@ func TestIngestURLsAndFeedFiles(t *testing.T) {
 		t.Errorf("feed item not searchable: %s", out)
 	}
 }
+
+// TestEmptyRowsAreSkipped: a table row without text (Wikinews has a test page
+// like that) is said on stderr and skipped, not a failure of the ingest.
+func TestEmptyRowsAreSkipped(t *testing.T) {
+	dir := t.TempDir()
+	csv := writeFile(t, dir, "t.csv", "url,date,title,text\nhttps://w.example/a,2019-01-04,A,\"Friday, January 4, 2019\n\nReal text here.\"\nhttps://w.example/b,2019-01-05,TEST PAGE,\"Saturday, January 5, 2019\n\n\n\"\n")
+	out, errOut, code := newsbot(t, "", "ingest", "--data", filepath.Join(dir, "data"), csv)
+	if out != "ingested 1, duplicates 0, failed 0\n" || code != 0 || !strings.Contains(errOut, "t.csv#row2: skipped: no article text") {
+		t.Errorf("%q %q exit %d", out, errOut, code)
+	}
+}
