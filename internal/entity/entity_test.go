@@ -1,0 +1,65 @@
+package entity
+
+import "testing"
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		name string
+		ctx  Context
+		want Class
+	}{
+		{"Ted Cruz", Context{Before: "Sen."}, Person},
+		{"Sultan Qaboos", Context{}, Person},
+		{"Mark Amodei", Context{After: "said"}, Person},
+		{"D.C.", Context{After: "said"}, Place},
+		{"R-Texas", Context{}, Place},
+		{"D-N.Y.", Context{}, Place},
+		{"Muslim", Context{After: "said"}, Other},
+		{"Republican", Context{}, Other},
+		{"Officials", Context{SentenceStart: true, After: "said"}, Other},
+		{"However", Context{SentenceStart: true}, Other},
+		{"Paris", Context{Before: "in"}, Place},
+		{"Texas", Context{}, Place},
+		{"United States", Context{Before: "the"}, Place},
+		{"United States", Context{After: "said"}, Place},
+		{"Clinton", Context{After: "said"}, Person},
+		{"Trump", Context{SentenceStart: true, After: "told"}, Person},
+		{"NATO", Context{}, Organization},
+		{"Amnesty International", Context{}, Organization},
+		{"the Coast Guard", Context{After: "said"}, Organization},
+		{"Carmel Valley", Context{}, Place},
+		{"Bakersfield", Context{Before: "from"}, Place},
+		{"Anna Nowak", Context{Before: "from"}, Person},
+		{"Anna Nowak", Context{Known: Organization}, Organization},
+	}
+	for _, tt := range tests {
+		if got := Classify(tt.name, tt.ctx); got != tt.want {
+			t.Errorf("Classify(%q, %+v) = %v, want %v", tt.name, tt.ctx, got, tt.want)
+		}
+	}
+}
+
+func TestMemory(t *testing.T) {
+	var m Memory
+	if got := m.Recall("Trump"); got != Unknown {
+		t.Fatalf("empty memory recalls %v", got)
+	}
+	m.Learn("Donald Trump", Person)
+	m.Learn("Hasbro", Organization)
+	m.Learn("Hasbro", Person) // the first thing said stands
+	for name, want := range map[string]Class{"donald trump": Person, "Trump": Person, "Hasbro": Organization, "Donald": Unknown} {
+		if got := m.Recall(name); got != want {
+			t.Errorf("Recall(%q) = %v, want %v", name, got, want)
+		}
+	}
+	if got := m.Classify("Trump", Context{SentenceStart: true}); got != Person {
+		t.Errorf("Classify(Trump) with memory = %v, want person", got)
+	}
+}
+
+func BenchmarkClassify(b *testing.B) {
+	names := []string{"Mark Amodei", "Muslim", "D.C.", "Paris", "Amnesty International", "Trump"}
+	for i := 0; b.Loop(); i++ {
+		Classify(names[i%len(names)], Context{After: "said"})
+	}
+}

@@ -1,0 +1,48 @@
+package entity
+
+import "strings"
+
+// Memory is what one article has said so far about its names: "Donald
+// Trump" is a person, so a later "Trump" at the start of a sentence is him,
+// not a card game. Use one Memory per article; the zero value is ready.
+type Memory struct {
+	classes map[string]Class
+}
+
+// Learn records that name (as written, without titles) is of class c. A
+// person's surname is learnt with it.
+func (m *Memory) Learn(name string, c Class) {
+	if c == Unknown || name == "" {
+		return
+	}
+	if m.classes == nil {
+		m.classes = map[string]Class{}
+	}
+	key := strings.ToLower(name)
+	if _, ok := m.classes[key]; !ok {
+		m.classes[key] = c
+	}
+	if c == Person {
+		if f := strings.Fields(key); len(f) > 1 {
+			if _, ok := m.classes[f[len(f)-1]]; !ok {
+				m.classes[f[len(f)-1]] = Person
+			}
+		}
+	}
+}
+
+// Recall returns what the article said name is, or Unknown.
+func (m *Memory) Recall(name string) Class {
+	if m == nil || m.classes == nil {
+		return Unknown
+	}
+	return m.classes[strings.ToLower(name)]
+}
+
+// Classify is the package's Classify with the memory's knowledge of name.
+func (m *Memory) Classify(name string, ctx Context) Class {
+	if ctx.Known == Unknown {
+		ctx.Known = m.Recall(name)
+	}
+	return Classify(name, ctx)
+}
