@@ -287,6 +287,11 @@ func (x *extractor) resolve(c clue, toks []token, s sentence) attribution {
 	m := c.m
 	switch m.kind {
 	case entPerson, entOrg:
+		if !x.speakerName(toks, m) {
+			// A place or a common word is no speaker: say nothing rather
+			// than something wrong.
+			return a
+		}
 		a.ent = x.reg.entityOf(m)
 	case entTitle:
 		a.ent = x.reg.personWithTitle(m.title)

@@ -20,6 +20,11 @@ const (
 	minDirectF1       = 0.95
 	minSpeakerAcc     = 0.92
 	minIndirectRecall = 0.60
+
+	// The extra set guards against losing what carried over to new prose.
+	minExtraDirectF1       = 0.95
+	minExtraSpeakerAcc     = 0.85
+	minExtraIndirectRecall = 0.40
 )
 
 type goldQuote struct {
@@ -99,8 +104,8 @@ func loadDevArticles(t testing.TB) []evalArticle {
 	return out
 }
 
-func loadGold(t testing.TB) []goldArticle {
-	f, err := os.Open(filepath.Join("testdata", "quotes-dev.jsonl"))
+func loadGold(t testing.TB, file string) []goldArticle {
+	f, err := os.Open(filepath.Join("testdata", file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +189,17 @@ func speakerOK(pred string, g goldQuote) bool {
 
 type evalScore struct {
 	tp, fp, fn, spk, named, indGold, indHit int
+	indPred                                 int // indirect quotes predicted
 	notes                                   []string
+}
+
+// indPrecision is the share of predicted indirect quotes that match a gold
+// one; score.py does not report it, but a rule that floods shows here.
+func (s evalScore) indPrecision() float64 {
+	if s.indPred == 0 {
+		return 1
+	}
+	return float64(s.indHit) / float64(s.indPred)
 }
 
 func (s evalScore) figures() (p, r, f1, sacc, ir float64) {
@@ -227,6 +242,9 @@ func (s *evalScore) scoreArticle(g goldArticle, preds []Quote) {
 			if q.Kind == kind || (q.Kind == "" && kind == Direct) {
 				pq = append(pq, q)
 			}
+		}
+		if kind == Indirect {
+			s.indPred += len(pq)
 		}
 		used := map[int]bool{}
 		for _, x := range gq {
@@ -297,32 +315,44 @@ func sameArticle(a evalArticle, g goldArticle) bool {
 	return g.Title != "" && normText(a.title) == normText(g.Title)
 }
 
+// TestEvalDevSet scores the dev set, which the extractor was built on, and
+// the extra set, articles annotated later by the same guidelines, which
+// says how well that carries over to prose it was not built on.
 func TestEvalDevSet(t *testing.T) {
 	arts := loadDevArticles(t)
-	gold := loadGold(t)
-	var s evalScore
-	for _, g := range gold {
-		var preds []Quote
-		found := false
-		for _, a := range arts {
-			if sameArticle(a, g) {
-				preds, found = Extract(a.paras), true
-				break
+	for _, set := range []struct {
+		file                 string
+		minF1, minSpk, minIR float64
+	}{
+		{"quotes-dev.jsonl", minDirectF1, minSpeakerAcc, minIndirectRecall},
+		{"quotes-extra.jsonl", minExtraDirectF1, minExtraSpeakerAcc, minExtraIndirectRecall},
+	} {
+		t.Run(set.file, func(t *testing.T) {
+			var s evalScore
+			for _, g := range loadGold(t, set.file) {
+				var preds []Quote
+				found := false
+				for _, a := range arts {
+					if sameArticle(a, g) {
+						preds, found = Extract(a.paras), true
+						break
+					}
+				}
+				if !found {
+					t.Fatalf("no article for gold %q", g.Title)
+				}
+				s.scoreArticle(g, preds)
 			}
-		}
-		if !found {
-			t.Fatalf("no article for gold %q", g.Title)
-		}
-		s.scoreArticle(g, preds)
-	}
-	for _, n := range s.notes {
-		t.Log(n)
-	}
-	p, r, f1, sacc, ir := s.figures()
-	t.Logf("quotes: direct P %.3f R %.3f F1 %.3f; speaker accuracy %.3f on %d of %d matched with a known speaker; indirect recall %.3f (%d/%d)",
-		p, r, f1, sacc, s.named, s.tp, ir, s.indHit, s.indGold)
-	if f1 < minDirectF1 || sacc < minSpeakerAcc || ir < minIndirectRecall {
-		t.Errorf("below target: F1 %.3f (want ≥ %.2f), speaker accuracy %.3f (want ≥ %.2f), indirect recall %.3f (want ≥ %.2f)",
-			f1, minDirectF1, sacc, minSpeakerAcc, ir, minIndirectRecall)
+			for _, n := range s.notes {
+				t.Log(n)
+			}
+			p, r, f1, sacc, ir := s.figures()
+			t.Logf("quotes: direct P %.3f R %.3f F1 %.3f; speaker accuracy %.3f on %d of %d matched with a known speaker; indirect recall %.3f (%d/%d), precision %.3f (%d/%d)",
+				p, r, f1, sacc, s.named, s.tp, ir, s.indHit, s.indGold, s.indPrecision(), s.indHit, s.indPred)
+			if f1 < set.minF1 || sacc < set.minSpk || ir < set.minIR {
+				t.Errorf("below target: F1 %.3f (want ≥ %.2f), speaker accuracy %.3f (want ≥ %.2f), indirect recall %.3f (want ≥ %.2f)",
+					f1, set.minF1, sacc, set.minSpk, ir, set.minIR)
+			}
+		})
 	}
 }

@@ -3,6 +3,8 @@ package quotes
 import (
 	"sort"
 	"strings"
+
+	ent "github.com/newsbot/newsbot/internal/entity"
 )
 
 // Extract finds the direct and indirect quotes of an article body, given as
@@ -10,18 +12,26 @@ import (
 // Quotes come out in document order. It never fails: text it cannot read
 // yields fewer quotes, and its cost is linear in the length of the text.
 func Extract(paragraphs []string) []Quote {
+	return extract(paragraphs).out
+}
+
+func extract(paragraphs []string) *extractor {
 	x := &extractor{reg: newRegistry(), lastQuotePara: -2}
 	for i, p := range paragraphs {
 		x.paragraph(i, p)
 	}
-	return x.out
+	return x
 }
 
 // extractor holds what one article has told so far: who was named, who spoke
 // last. Everything is reset per article.
 type extractor struct {
 	reg *registry
+	mem ent.Memory // what each name was found to be, for the tagger
 	out []Quote
+	// steps counts the bounded scans, so a test can check that the work
+	// grows linearly with the text without timing it.
+	steps int
 
 	lastQuote     attribution // the last direct quote's attribution
 	lastQuotePara int
@@ -199,6 +209,16 @@ func (x *extractor) register(toks []token, a, b int, names []nameRun) {
 		if r.modifier {
 			// "Polish Roman Catholic priests", "Hong Kong police"
 			continue
+		}
+		if m.kind == entPerson || m.kind == entOrg {
+			c := x.nameClass(toks, m, i, end)
+			if !c.CanSpeak() {
+				// "Ohio", "Muslim": not someone a pronoun can stand for.
+				continue
+			}
+			if len(m.words) >= 2 || m.title != "" {
+				x.mem.Learn(m.name, c)
+			}
 		}
 		switch {
 		case m.kind == entPerson && len(m.words) >= 2:

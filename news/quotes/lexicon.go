@@ -66,23 +66,6 @@ could may might must shall should does did do`)
 // nounDeterminers before a verb-shaped word make it a noun ("his comments").
 var nounDeterminers = wordSet(`the a an his her its their our my your this these those such whose some many several most few numerous multiple other earlier recent initial media news press`)
 
-// titleWords are roles that come before a name ("Secretary General Jens
-// Stoltenberg"). Matched in lower case on a capitalised word of a name run.
-var titleWords = wordSet(`
-president vice prime minister secretary general director sheriff captain mayor
-judge justice dr. dr doctor professor prof. prof senator sen. congressman congresswoman
-representative rep. governor gov. chancellor chief executive officer commissioner
-ambassador speaker leader whip chairman chairwoman chair chairperson
-spokesperson spokesman spokeswoman pope king queen prince princess sir dame lord lady
-mr. mrs. ms. mr mrs ms miss rev. reverend bishop archbishop cardinal sergeant sgt.
-lieutenant lt. colonel col. major commander admiral inspector detective constable
-superintendent coach ceo cfo founder premier deputy acting interim attorney
-councillor councilor councilman councilwoman secretary-general president-elect
-emir sheikh ayatollah imam rabbi pastor treasurer mp mep assemblyman assemblywoman
-envoy marshal capt. cmdr. adm. maj. gen. cpl. pvt. trooper ranger dean provost rector
-magistrate prosecutor coroner ombudsman administrator warden astronaut broadcaster member
-`)
-
 // orgWords end or mark the names of organisations and places, so a name run
 // ending in one is not a person ("Amnesty International", "Santa Cruz Island").
 var orgWords = wordSet(`

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	ent "github.com/newsbot/newsbot/internal/entity"
 )
 
 // entKind is what a mention of a speaker refers to.
@@ -112,23 +114,7 @@ func isParticleName(w string) bool {
 	return unicode.IsUpper(r)
 }
 
-func isTitleWord(w string) bool {
-	if titleWords[w] {
-		return true
-	}
-	// "ex-prime", "vice-president", "secretary-general"
-	for w != "" {
-		part, rest, found := strings.Cut(w, "-")
-		if !found {
-			return false
-		}
-		if part != "ex" && part != "former" && titleWords[part] || titleWords[rest] {
-			return true
-		}
-		w = rest
-	}
-	return false
-}
+func isTitleWord(w string) bool { return ent.IsTitle(w) }
 
 func isAcronym(s string) bool {
 	n := 0

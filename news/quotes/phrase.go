@@ -1,6 +1,10 @@
 package quotes
 
-import "strings"
+import (
+	"strings"
+
+	ent "github.com/newsbot/newsbot/internal/entity"
+)
 
 // This file finds the phrase that names a speaker in a stretch of the
 // writer's text: the subject of a reporting verb ("NATO Secretary General Jens
@@ -342,6 +346,19 @@ func (r *headReader) name(i int) (int, mention, bool) {
 	if !m.ok() || r.x.isCommonWordRun(toks, m, i, j, b) {
 		return j, mention{}, false
 	}
+	if m.kind == entPerson || m.kind == entOrg {
+		switch r.x.nameClass(toks, m, i, j) {
+		case ent.Other:
+			if j == i+1 {
+				// "a Republican, Mark Amodei, said", "a Muslim": a common noun
+				// for a person, capitalised; a name may follow.
+				return j, commonNoun(toks, i), true
+			}
+		case ent.Place:
+			// "In Washington, D.C., the senator said": where, not who.
+			return j, mention{}, false
+		}
+	}
 	for _, read := range []func([]token, mention, int, int, int) (mention, bool){
 		attributiveRun,      // "an official government Twitter account"
 		adjectiveDescriptor, // "the Italian foreign ministry", "Republican lawmaker"
@@ -361,6 +378,20 @@ func (r *headReader) name(i int) (int, mention, bool) {
 	}
 	m.title = joinTitle(r.title, m.title)
 	return j, m, true
+}
+
+// commonNoun is the descriptor for a capitalised common noun at i.
+func commonNoun(toks []token, i int) mention {
+	d := mention{kind: entDescriptor, name: toks[i].text, a: i, b: i + 1}
+	d.head = singular(toks[i].lower)
+	d.plural = d.head != toks[i].lower
+	if i > 0 && determiners[toks[i-1].lower] {
+		d.det = toks[i-1].lower
+		d.definite = d.det == "the" && !d.plural
+		d.a = i - 1
+		d.name = joinText(toks, i-1, i+1)
+	}
+	return d
 }
 
 // descriptor reads a common-noun phrase at i ("the father", "a spokesperson

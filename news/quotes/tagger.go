@@ -1,0 +1,33 @@
+package quotes
+
+import ent "github.com/newsbot/newsbot/internal/entity"
+
+// nameClass asks the entity tagger what the name run toks[a:b] names, with
+// the words around it and what the article said of it before. A name with a
+// title ("Sen. Ted Cruz") is a person without asking.
+func (x *extractor) nameClass(toks []token, m mention, a, b int) ent.Class {
+	switch {
+	case m.kind == entPerson && m.title != "":
+		return ent.Person
+	case m.name == "":
+		return ent.Other
+	}
+	x.steps++
+	ctx := ent.Context{SentenceStart: a == 0 || toks[a-1].punct(".!?") || toks[a-1].kind == tkQuote}
+	if a > 0 && toks[a-1].kind == tkWord {
+		ctx.Before = toks[a-1].text
+	}
+	if b < len(toks) && toks[b].kind == tkWord {
+		ctx.After = toks[b].lower
+	}
+	return x.mem.Classify(m.name, ctx)
+}
+
+// speakerName: a mention that names something that can speak. A place or a
+// common word ("D.C.", "Muslim") is no speaker, whatever its position.
+func (x *extractor) speakerName(toks []token, m mention) bool {
+	if m.kind != entPerson && m.kind != entOrg {
+		return true
+	}
+	return x.nameClass(toks, m, m.a, m.b).CanSpeak()
+}
