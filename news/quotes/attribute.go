@@ -27,12 +27,27 @@ func cueText(toks []token, v int) string {
 func (x *extractor) parsePrefix(toks []token, sa, lo, q int) clue {
 	c := noClue()
 	from := max(lo, q-maxPhrase*3)
+	relative := -1
 	for i := q - 1; i >= from; i-- {
+		x.steps++
 		// "as reported by Hurriyet Daily News" names a source, not the speaker.
-		if isVerbAt(toks, i) && !(i > from && toks[i-1].is("as")) {
-			c.verb = i
-			break
+		if !isVerbAt(toks, i) || (i > from && toks[i-1].is("as")) {
+			continue
 		}
+		// "Bercow commented — which the BBC noted as unusual — "..."": the
+		// verb of a relative clause speaks only when no other verb does
+		// ("the novel, which the New York Times called "...").
+		if inRelativeClause(toks, from, i) {
+			if relative < 0 {
+				relative = i
+			}
+			continue
+		}
+		c.verb = i
+		break
+	}
+	if c.verb < 0 {
+		c.verb = relative
 	}
 	if c.verb < 0 {
 		return c
@@ -52,6 +67,26 @@ func (x *extractor) parsePrefix(toks []token, sa, lo, q int) clue {
 	}
 	c.m = x.subjectBefore(toks, sa, lo, c.verb)
 	return c
+}
+
+// inRelativeClause: the verb at v has its own subject right after a relative
+// pronoun ("which the BBC noted", "that Reuters reported"), so it belongs to
+// a clause inside the sentence, not to the sentence's speaker.
+func inRelativeClause(toks []token, lo, v int) bool {
+	j := v - 1
+	for j >= lo && v-j <= maxAux && toks[j].kind == tkWord && auxWords[toks[j].lower] {
+		j--
+	}
+	for k := j; k >= lo && j-k < 6; k-- {
+		t := toks[k]
+		switch {
+		case t.is("which", "whom"):
+			return k < j
+		case t.kind != tkWord || !(isNameWord(t) || t.is("the", "a", "an") || (t.cap && k > lo)):
+			return false
+		}
+	}
+	return false
 }
 
 // parseSuffix reads the words after the quote at q, up to hi: `," he said`,
@@ -172,7 +207,11 @@ func (x *extractor) fallback(p *para, si int, qpos []int, k int, pre clue) attri
 		if m.kind == entPerson || m.kind == entOrg || m.kind == entPronoun || (m.kind == entDescriptor && m.definite && orgNouns[m.head]) {
 			return x.resolve(clue{m: m, verb: -1, cue: verbAfter(toks, m.b, q)}, toks, s)
 		}
-		return attribution{}
+		if !adverbialOnly(toks, s.a, q) {
+			return attribution{}
+		}
+		// `During the premiere, "I felt like Cinderella."`: only a time or a
+		// place before the quote, so it stands alone like a quote sentence.
 	}
 	// A sentence that is only a quote: the quote before it in the paragraph
 	// continues ("A," X said. "B.") ...
@@ -213,6 +252,20 @@ func (x *extractor) fallback(p *para, si int, qpos []int, k int, pre clue) attri
 		return x.named(attribution{known: true, ent: e}, "")
 	}
 	return attribution{}
+}
+
+// adverbialOnly: toks[a:q] is one introductory phrase and a comma ("During
+// the premiere,", "On Monday,"), with no verb and no name of its own.
+func adverbialOnly(toks []token, a, q int) bool {
+	if q-a < 2 || q-a > 8 || !toks[q-1].punct(",") || !adverbialStarts[toks[a].lower] {
+		return false
+	}
+	for i := a; i < q-1; i++ {
+		if toks[i].kind != tkWord || (isNameWord(toks[i]) && i > a) || speechVerbs[toks[i].lower] {
+			return false
+		}
+	}
+	return true
 }
 
 // opensAttribution: the words between the parts of a split quote start with

@@ -126,7 +126,7 @@ func (x *extractor) sentence(p *para, si int) {
 			spoke = append(spoke, a.ent)
 			speech = a
 			// `"A," said X; he added "B"`: X is "he" from here on.
-			x.reg.notice(a.ent)
+			x.reg.noticeActor(a.ent)
 		}
 	}
 	shareAttribution(p, qpos)
@@ -195,11 +195,28 @@ func sentenceNames(toks []token, a, b int) []nameRun {
 		r := nameRun{m: m, at: i, end: end}
 		r.modifier = end < b && toks[end].kind == tkWord && !toks[end].cap &&
 			(roleNouns[singular(toks[end].lower)] || orgNouns[singular(toks[end].lower)]) && !nameFollows(toks, end+1, b)
-		r.afterPrep = i > a && toks[i-1].kind == tkWord && (prepositions[toks[i-1].lower] || toks[i-1].is("of", "the"))
+		r.afterPrep = afterPreposition(toks, a, i)
 		out = append(out, r)
 		i = end
 	}
 	return out
+}
+
+// afterPreposition: the name at i is the object of a preposition, perhaps
+// after its role words ("the murder of journalist Jamal Khashoggi").
+func afterPreposition(toks []token, a, i int) bool {
+	for j := i - 1; j >= a && i-j <= 4; j-- {
+		t := toks[j]
+		switch {
+		case t.kind != tkWord:
+			return false
+		case prepositions[t.lower] || t.is("of", "the"):
+			return true
+		case t.cap || !(roleNouns[t.lower] || isModifier(t)):
+			return false
+		}
+	}
+	return false
 }
 
 // register records the people and organisations of a sentence's names.
@@ -291,14 +308,14 @@ func (x *extractor) updateSalience(toks []token, s sentence, qpos []int, spoke [
 			x.reg.notice(x.lookup(r.m))
 		}
 	}
-	x.reg.notice(subject)
+	x.reg.noticeActor(subject)
 	for _, e := range spoke {
-		x.reg.notice(e)
+		x.reg.noticeActor(e)
 	}
 	// The subject of the last reporting verb: in "Duda said ... while
 	// Brudziński wrote ...", a following "He" is Brudziński.
 	for _, e := range reporters {
-		x.reg.notice(e)
+		x.reg.noticeActor(e)
 	}
 }
 

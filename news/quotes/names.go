@@ -271,6 +271,7 @@ type entity struct {
 	kind   entKind
 	words  []string
 	gender gender
+	actor  bool // was a subject or a speaker, not only mentioned
 }
 
 type gender uint8
@@ -516,14 +517,35 @@ func (r *registry) pushRecent(e *entity) {
 
 // gendered is the most recent person who can be "he" (male) or "she"
 // (female); a person whose gender was unknown takes it from the pronoun.
+//
+// Someone only ever mentioned as an object, whose gender is not known, is
+// passed over for an earlier person of the right gender: in "Emily Spanton
+// met officers Quirin and Redouane. ... She told a guard", she is Spanton.
 func (r *registry) gendered(g gender) *entity {
+	var passive *entity
 	for _, e := range r.recent {
-		if e.gender == g || e.gender == unknownGender {
-			if e.gender == unknownGender {
-				e.gender = g
-			}
+		switch {
+		case e.gender == g:
 			return e
+		case e.gender != unknownGender:
+		case e.actor:
+			e.gender = g
+			return e
+		case passive == nil:
+			passive = e
 		}
 	}
+	if passive != nil {
+		passive.gender = g
+		return passive
+	}
 	return r.lastPerson
+}
+
+// noticeActor notices someone who was a subject or spoke.
+func (r *registry) noticeActor(e *entity) {
+	if e != nil {
+		e.actor = true
+	}
+	r.notice(e)
 }
