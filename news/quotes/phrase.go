@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	ent "github.com/newsbot/newsbot/internal/entity"
+	"github.com/newsbot/newsbot/internal/lexicon"
 )
 
 // This file finds the phrase that names a speaker in a stretch of the
@@ -67,7 +68,22 @@ func isAdverbial(toks []token, s segment) bool {
 	if t.kind != tkWord {
 		return true
 	}
-	return adverbialStarts[t.lower] || strings.HasSuffix(t.lower, "ly") || strings.HasSuffix(t.lower, "ing")
+	return adverbialStarts[t.lower] || isAdverbOrParticiple(t)
+}
+
+// isAdverbOrParticiple: a word in -ly or -ing that is one ("Reportedly",
+// "Speaking"), and not a name that only ends like one ("Emily", "Kelly",
+// "Browning", "Fielding"). A capitalised word must be a common word, through
+// WordNet, and not a name there.
+func isAdverbOrParticiple(t token) bool {
+	l := t.lower
+	if !strings.HasSuffix(l, "ly") && !strings.HasSuffix(l, "ing") && !strings.HasSuffix(l, "ed") {
+		return false
+	}
+	if !t.cap {
+		return true
+	}
+	return lexicon.POS(l)&(lexicon.Adv|lexicon.Verb|lexicon.Adj) != 0 && lexicon.NameClass(l) == lexicon.None
 }
 
 // headOf finds the speaker phrase of toks[a:b], the words before a reporting
@@ -626,10 +642,10 @@ func (x *extractor) isCommonWordRun(toks []token, m mention, i, j, b int) bool {
 	if x.reg.bySurname[toks[i].lower] != nil || x.reg.orgByName[toks[i].lower] != nil {
 		return false
 	}
-	if toks[j].is("and", "or", "of", "in", "for", "to", "with", "at", "on") || strings.HasSuffix(toks[i].lower, "ly") {
+	if toks[j].is("and", "or", "of", "in", "for", "to", "with", "at", "on") || (strings.HasSuffix(toks[i].lower, "ly") && isAdverbOrParticiple(toks[i])) {
 		return true
 	}
-	if (strings.HasSuffix(toks[i].lower, "ing") || strings.HasSuffix(toks[i].lower, "ed")) && toks[j].kind == tkWord && !toks[j].cap && !speechVerbs[toks[j].lower] && !auxWords[toks[j].lower] {
+	if (strings.HasSuffix(toks[i].lower, "ing") || strings.HasSuffix(toks[i].lower, "ed")) && isAdverbOrParticiple(toks[i]) && toks[j].kind == tkWord && !toks[j].cap && !speechVerbs[toks[j].lower] && !auxWords[toks[j].lower] {
 		// "Asked about sustainability, ...", "Speaking to reporters"
 		return true
 	}
