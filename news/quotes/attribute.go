@@ -35,9 +35,10 @@ func (x *extractor) parsePrefix(toks []token, sa, lo, q int) clue {
 			continue
 		}
 		// "Bercow commented — which the BBC noted as unusual — "..."": the
-		// verb of a relative clause speaks only when no other verb does
-		// ("the novel, which the New York Times called "...").
-		if inRelativeClause(toks, from, i) {
+		// verb of a relative clause closed before the quote is an aside; one
+		// that leads into the quote speaks it ("the novel, which the New
+		// York Times called "..."").
+		if inRelativeClause(toks, from, i) && hasPunct(toks, i+1, q, "—–),") {
 			if relative < 0 {
 				relative = i
 			}

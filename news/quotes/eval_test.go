@@ -285,12 +285,14 @@ func (s *evalScore) scoreArticle(g goldArticle, preds []Quote) {
 				}
 			}
 		}
-		if kind == Direct {
-			for i, p := range pq {
-				if !used[i] {
-					s.fp++
-					s.notes = append(s.notes, fmt.Sprintf("extra: %.90s", p.Text))
-				}
+		for i, p := range pq {
+			switch {
+			case used[i]:
+			case kind == Direct:
+				s.fp++
+				s.notes = append(s.notes, fmt.Sprintf("extra: %.90s", p.Text))
+			default:
+				s.notes = append(s.notes, fmt.Sprintf("extra indirect (%s): %.90s", p.Cue, p.Text))
 			}
 		}
 	}

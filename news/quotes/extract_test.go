@@ -205,6 +205,107 @@ func TestExtractPatterns(t *testing.T) {
 			},
 			want: []want{direct("I am in awe of the people who ran towards danger", "Sadiq Khan").withTitle("Mayor of London")},
 		},
+		{
+			name:  "party and state after a name are not the speaker",
+			paras: []string{`Rep. Eleanor Holmes Norton, D-D.C., said the plan "would hurt every family in the city."`},
+			want:  []want{direct("would hurt every family in the city.", "Eleanor Holmes Norton")},
+		},
+		{
+			name:  "a capitalised common noun is a descriptor before an appositive name",
+			paras: []string{`Since then, a Republican, Mark Amodei, has voiced support, telling the Nevada Independent: "I'm a big fan of oversight."`},
+			want:  []want{direct("I'm a big fan of oversight.", "Mark Amodei")},
+		},
+		{
+			name:  "a religion is no speaker",
+			paras: []string{`Muslim leaders met on Friday. A Muslim, the cleric said, "We pray for peace in this town."`},
+			want:  []want{direct("We pray for peace in this town.", "")},
+		},
+		{
+			name:  "a place as subject is no speaker",
+			paras: []string{`In the capital, Ohio said "we will appeal the ruling at once" on Friday.`},
+			want:  []want{direct("we will appeal the ruling at once", "")},
+		},
+		{
+			name: "a name after a preposition and a role is not the next pronoun",
+			paras: []string{
+				`Crown Prince Mohammad bin Salman accepted responsibility for the murder of journalist Jamal Khashoggi.`,
+				`Speaking to PBS, he said, "It happened under my watch."`,
+			},
+			want: []want{direct("It happened under my watch.", "Mohammad bin Salman")},
+		},
+		{
+			name: "a person only mentioned does not take she from a subject",
+			paras: []string{
+				`Emily Spanton, 39, who has waived her right to anonymity, met officers Antoine Quirin and Nicolas Redouane at a pub.`,
+				`She told a guard, "they raped me".`,
+			},
+			want: []want{direct("they raped me", "Emily Spanton")},
+		},
+		{
+			name:  "the verb of a relative clause aside is not the cue",
+			paras: []string{`House Speaker John Bercow commented on the matter — which the BBC noted as unusual — "It is blindingly obvious what the purpose is."`},
+			want:  []want{direct("It is blindingly obvious what the purpose is.", "John Bercow").withCue("commented")},
+		},
+		{
+			name:  "the verb of a relative clause speaks when no other does",
+			paras: []string{`She wrote the novel Obsession, which the New York Times called "the steamiest book ever written by an octogenarian."`},
+			want:  []want{direct("the steamiest book ever written by an octogenarian.", "New York Times")},
+		},
+		{
+			name: "an introductory phrase alone before a quote",
+			paras: []string{
+				`Lead actor Paul Lee talked about the series. During the premiere, "I felt like Cinderella at the ball, and it was great."`,
+			},
+			want: []want{direct("I felt like Cinderella at the ball, and it was great.", "Paul Lee")},
+		},
+		{
+			name: "alternating speakers",
+			paras: []string{
+				`Clinton said the economy was rigged. "It is rigged for those at the top," she said.`,
+				`Trump responded that she had been in office for thirty years. "She has done nothing," he said. "Nothing at all."`,
+			},
+			want: []want{
+				direct("It is rigged for those at the top,", "Clinton"),
+				indirect("she had been in office for thirty years", "Trump"),
+				direct("She has done nothing,", "Trump"),
+				direct("Nothing at all.", "Trump"),
+			},
+		},
+		{
+			name:  "indirect after a participle",
+			paras: []string{`Mayor Anna Nowak spoke to state media, adding that rescuers ended their work yesterday.`},
+			want:  []want{indirect("rescuers ended their work yesterday", "Anna Nowak").withCue("adding")},
+		},
+		{
+			name:  "indirect without that after argued",
+			paras: []string{`Mr. Sanders argued the system is rigged against working families.`},
+			want:  []want{indirect("the system is rigged against working families", "Sanders").withCue("argued")},
+		},
+		{
+			name:  "indirect without that after told and a listener",
+			paras: []string{`Governor Jan Novak told reporters the bridge would reopen in May.`},
+			want:  []want{indirect("the bridge would reopen in May", "Jan Novak").withCue("told")},
+		},
+		{
+			name:  "said without that is not annotated",
+			paras: []string{`Governor Jan Novak said the bridge would reopen in May.`},
+			want:  nil,
+		},
+		{
+			name:  "according to a named person",
+			paras: []string{`According to Mayor Dee Margo, police were investigating a manifesto posted online.`},
+			want:  []want{indirect("police were investigating a manifesto posted online", "Dee Margo").withCue("according to")},
+		},
+		{
+			name:  "according to an agency is the writer's report",
+			paras: []string{`According to the BBC, police were investigating a manifesto posted online.`},
+			want:  nil,
+		},
+		{
+			name:  "a writer's aside after as ends the clause",
+			paras: []string{`The petitioners argued that the true intent was to shut down debate, as the Court noted.`},
+			want:  []want{indirect("the true intent was to shut down debate", "")},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

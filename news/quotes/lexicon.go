@@ -50,7 +50,24 @@ wrote writes tweeted posted revealed reveals disclosed agreed predicted promised
 asserted asserts alleged alleges maintained maintains indicated indicates mentioned
 informed assured reiterated reiterates concluded replied responded recalled testified
 conceded concedes denied denies hinted
+adding saying noting warning claiming insisting arguing stating explaining telling stressing
+suggesting acknowledging admitting announcing confirming maintaining asserting alleging
 `)
+
+// bareClauseVerbs take a reported clause without "that" often enough, and
+// rarely anything else, to be read that way ("Sanders argued the system is
+// rigged"); "said" is left out, as the guidelines ask for "that" there.
+var bareClauseVerbs = wordSet(`argued argues claimed claims insisted insists warned warns contended
+contends maintained maintains asserted asserts told tells`)
+
+// finiteWords mark a finite verb near the start of a clause.
+var finiteWords = wordSet(`is are was were will would could should can may might must has have had
+did does do am isn't aren't wasn't weren't won't wouldn't couldn't shouldn't can't hasn't haven't
+hadn't didn't doesn't don't needs wants plans`)
+
+// subjectWords can open a reported clause.
+var subjectWords = wordSet(`he she it they we i you there this that these those his her its their
+our my the a an some many most no`)
 
 // tellVerbs take a listener before "that" ("told reporters that").
 var tellVerbs = wordSet(`told tell tells informed assured warned reminded`)
