@@ -262,7 +262,8 @@ func rank(items []Item, end time.Time) []Item {
 	return items
 }
 
-// notableQuote is the longest direct quote with a named speaker in the story:
+// notableQuote is the longest direct quote with a named speaker (a person or
+// an organisation, never "Muslim" or "D.C.") in the story:
 // direct words are what a reader wants to see, and a longer quote says more
 // than a fragment.
 func notableQuote(it Item) *quotes.Quote {
@@ -271,7 +272,7 @@ func notableQuote(it Item) *quotes.Quote {
 	for _, a := range append([]*news.Article{it.Article}, it.Also...) {
 		for i := range a.Quotes {
 			q := &a.Quotes[i]
-			if q.Kind != quotes.Direct || strings.TrimSpace(q.Speaker) == "" {
+			if q.Kind != quotes.Direct || strings.TrimSpace(q.Credited().Speaker) == "" {
 				continue
 			}
 			if n := utf8.RuneCountInString(q.Text); n > bestLen {

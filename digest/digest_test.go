@@ -160,6 +160,8 @@ func TestBuildRanksAndQuotes(t *testing.T) {
 		direct("Ana Lind", "This tram line joins the two halves of our city at last."),
 		quotes.Quote{Text: "the line would be extended to the airport by the end of the decade if funding allows", Speaker: "Ana Lind", Kind: quotes.Indirect, Cue: "said"},
 		direct("", "An unattributed quote that is longer than every attributed one in this article."),
+		// Stored by an older extractor: a religion is no speaker.
+		direct("Muslim", "A quote credited to a word that is not a person, longer than every other one here."),
 	)
 	plain := article("p", guild, "Weather service issues a fog warning", at)
 	add(t, lib, append(widely, old, quoted, plain)...)

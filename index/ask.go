@@ -124,7 +124,7 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 		}
 		seen[text] = true
 		ans := Answer{Text: text, Markdown: ix.highlight(text, qterms, MaxAnswerRunes+2), Article: c.article, Score: round(c.score)}
-		if qt := quoteIn(c.article, c.paragraph, c.text); qt != nil && qt.Speaker != "" {
+		if qt := quoteIn(c.article, c.paragraph, c.text); qt != nil && qt.Credited().Speaker != "" {
 			ans.Speaker, ans.SpeakerTitle = qt.Speaker, qt.Title
 		}
 		res.Answers = append(res.Answers, ans)

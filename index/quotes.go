@@ -57,6 +57,7 @@ func parseQuoteID(id string) (string, int, bool) {
 
 func (ix *Index) addQuotes(b *bleve.Batch, a *news.Article) error {
 	for i, q := range a.Quotes {
+		q = q.Credited()
 		doc := quoteDoc{
 			Type:        docQuote,
 			Text:        q.Text,
@@ -198,7 +199,7 @@ func (ix *Index) loadQuotes(docs search.DocumentMatchCollection) ([]QuoteHit, er
 		if !ok || a == nil || n >= len(a.Quotes) {
 			continue
 		}
-		out = append(out, QuoteHit{Quote: a.Quotes[n], Article: a, Score: d.Score})
+		out = append(out, QuoteHit{Quote: a.Quotes[n].Credited(), Article: a, Score: d.Score})
 	}
 	return out, nil
 }

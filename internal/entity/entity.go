@@ -185,3 +185,10 @@ func IsCapitalised(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsUpper(r)
 }
+
+// CanSpeak reports whether a speaker name standing alone, as stored with a
+// quote, names someone who can speak: "Muslim", "D.C." or "Ohio" do not.
+// Quotes extracted before the tagger existed are checked with it on display.
+func CanSpeak(name string) bool {
+	return Classify(name, Context{}).CanSpeak()
+}

@@ -436,3 +436,19 @@ func BenchmarkExtract(b *testing.B) {
 		Extract(arts[i%len(arts)].paras)
 	}
 }
+
+func TestCredited(t *testing.T) {
+	for _, tc := range []struct{ speaker, want string }{
+		{"Anna Nowak", "Anna Nowak"},
+		{"NATO", "NATO"},
+		{"Muslim", ""},
+		{"D.C.", ""},
+		{"Ohio", ""},
+		{"", ""},
+	} {
+		q := Quote{Text: "We are ready.", Speaker: tc.speaker, Title: "x", Kind: Direct}.Credited()
+		if q.Speaker != tc.want || (tc.speaker != "" && tc.want == "" && q.Title != "") {
+			t.Errorf("Credited(%q) = %q (title %q), want %q", tc.speaker, q.Speaker, q.Title, tc.want)
+		}
+	}
+}

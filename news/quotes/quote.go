@@ -2,6 +2,8 @@
 // attributes each to its speaker.
 package quotes
 
+import ent "github.com/newsbot/newsbot/internal/entity"
+
 // Kind tells a direct quote (the speaker's words in quote marks) from an
 // indirect one (reported speech: "X said that ...").
 type Kind string
@@ -10,6 +12,17 @@ const (
 	Direct   Kind = "direct"
 	Indirect Kind = "indirect"
 )
+
+// Credited returns q with its speaker only if the speaker is someone who can
+// speak (a person or an organisation, by package entity): a quote stored by
+// an older extractor with a place or a common word as speaker ("Muslim")
+// shows as unattributed.
+func (q Quote) Credited() Quote {
+	if q.Speaker != "" && !ent.CanSpeak(q.Speaker) {
+		q.Speaker, q.Title = "", ""
+	}
+	return q
+}
 
 // Quote is one attributed quote of an article.
 type Quote struct {
