@@ -85,6 +85,7 @@ func (x *extractor) paragraph(pi int, text string) {
 	p.spans = findSpans(text)
 	p.toks = tokenize(text, p.spans)
 	p.sents = splitSentences(text, p.toks, p.spans)
+	x.steps += len(p.toks)
 	p.quotes = make([]quoteState, len(p.spans))
 	for si := range p.sents {
 		x.sentence(p, si)

@@ -401,24 +401,63 @@ func checkInvariants(t testing.TB, paras []string, got []Quote) {
 	}
 }
 
-// TestExtractLinear: ten times the text takes far less than the hundred
-// times the time a quadratic step would take. The best of several runs is
-// compared, to be robust to a busy machine.
-func TestExtractLinear(t *testing.T) {
-	unit := `"We are ready," said Minister Anna Nowak. She added that the plan "will work for everyone in the city." `
-	run := func(n int) time.Duration {
-		p := []string{strings.Repeat(unit, n)}
-		best := time.Duration(1 << 62)
-		for range 5 {
-			start := time.Now()
-			Extract(p)
-			best = min(best, time.Since(start))
+// badInputs are texts built to make a careless extractor quadratic, each
+// made of n repetitions of a unit.
+var badInputs = []struct {
+	name string
+	make func(n int) []string
+}{
+	{"speech", func(n int) []string {
+		return []string{strings.Repeat(`"We are ready," said Minister Anna Nowak. She added that the plan "will work for everyone in the city." `, n)}
+	}},
+	{"quote marks", func(n int) []string { return []string{strings.Repeat(`"`, 10*n)} }},
+	{"curly and unbalanced", func(n int) []string { return []string{strings.Repeat(`“He said ‘no “ never” ’ and "`, n)} }},
+	{"nested", func(n int) []string {
+		return []string{strings.Repeat(`She said, "He told me 'they said "go" to us' today," and left. `, n)}
+	}},
+	{"transcript", func(n int) []string {
+		out := make([]string, 0, 2*n)
+		for range n {
+			out = append(out, `Q: Did the senator say "yes" to the plan?`, `A: He told reporters that the plan "is dead," and the governor agreed that it was.`)
 		}
-		return best
+		return out
+	}},
+	{"names without end", func(n int) []string {
+		return []string{strings.Repeat(`Anna Nowak Jan Kowalski Maria Lind said that `, n)}
+	}},
+	{"one long sentence", func(n int) []string {
+		return []string{strings.Repeat(`the minister, who said that the plan, which the mayor argued was sound, `, n) + `said "it works."`}
+	}},
+}
+
+// TestExtractLinear counts the extractor's work steps, not time: four times
+// the text must cost at most a little more than four times the steps. The
+// largest size is over 1 MB for the repeated paragraphs.
+func TestExtractLinear(t *testing.T) {
+	for _, in := range badInputs {
+		t.Run(in.name, func(t *testing.T) {
+			n := 2000
+			small := in.make(n)
+			large := in.make(4 * n)
+			s, l := extract(small), extract(large)
+			checkInvariants(t, large, l.out)
+			if s.steps == 0 || l.steps > 4*s.steps+s.steps/2 {
+				t.Errorf("%d units took %d steps, %d units took %d: not linear", n, s.steps, 4*n, l.steps)
+			}
+		})
 	}
-	small, large := run(200), run(2000)
-	if large > 40*small+50*time.Millisecond {
-		t.Errorf("200 units took %v, 2000 units took %v: not linear", small, large)
+}
+
+// BenchmarkExtractBadInput times the bad inputs at one size; with
+// TestExtractLinear's step counts it shows that time follows the steps.
+func BenchmarkExtractBadInput(b *testing.B) {
+	for _, in := range badInputs {
+		paras := in.make(2000)
+		b.Run(in.name, func(b *testing.B) {
+			for b.Loop() {
+				Extract(paras)
+			}
+		})
 	}
 }
 

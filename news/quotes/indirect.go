@@ -26,6 +26,7 @@ func (x *extractor) indirect(p *para, s sentence) []indirectFound {
 	toks := p.toks
 	lastVerb := -1 // the last reporting verb seen, for ", and that"
 	for i := s.a; i < s.b; i++ {
+		x.steps++
 		t := toks[i]
 		if t.kind == tkWord && thatVerbs[t.lower] && isThatVerbAt(toks, i) {
 			lastVerb = i
@@ -213,6 +214,7 @@ func (x *extractor) reportedClause(p *para, s sentence, v, th int) (indirectFoun
 		a++
 	}
 	b := clauseEnd(toks, a, s.b)
+	x.steps += b - a
 	if b <= a {
 		return indirectFound{}, false
 	}

@@ -269,6 +269,7 @@ func skipLead(toks []token, i, a, b int) int {
 func (x *extractor) segHead(toks []token, a, b int) mention {
 	r := headReader{x: x, toks: toks, a: a, b: min(b, a+maxPhrase)}
 	for i := r.a; i < r.b; {
+		x.steps++
 		next, m, done := r.step(i)
 		if done {
 			return m
@@ -855,6 +856,7 @@ func namedAfter(toks []token, d mention, k, b int) (mention, bool) {
 // after a comma (", telling Wikinews") the sentence's subject, and otherwise
 // reads the verb's clause from its start.
 func (x *extractor) subjectBefore(toks []token, sa, lo, v int) mention {
+	x.steps++
 	j := v
 	for j > lo && v-j < maxAux && toks[j-1].kind == tkWord && auxWords[toks[j-1].lower] {
 		j--
