@@ -2,7 +2,9 @@ package entity
 
 import "strings"
 
-func wordSet(lists ...string) map[string]bool {
+// WordSet turns space-separated word lists into a set, so that adding a word
+// to a list is a one-word edit.
+func WordSet(lists ...string) map[string]bool {
 	m := make(map[string]bool)
 	for _, l := range lists {
 		for _, w := range strings.Fields(l) {
@@ -14,7 +16,7 @@ func wordSet(lists ...string) map[string]bool {
 
 // titles come before a person's name ("Secretary General Jens Stoltenberg",
 // "Sen. Ted Cruz"), matched in lower case.
-var titles = wordSet(`
+var titles = WordSet(`
 president vice prime minister secretary general director sheriff captain mayor
 judge justice dr. dr doctor professor prof. prof senator sen. congressman congresswoman
 representative rep. governor gov. chancellor chief executive officer commissioner
@@ -32,7 +34,7 @@ sultan emperor empress duke duchess earl baron baroness count countess tsar czar
 
 // orgHeads end the name of an organisation ("Amnesty International", "the
 // Coast Guard", "Fox News").
-var orgHeads = wordSet(`
+var orgHeads = WordSet(`
 university institute institution ministry department agency organization organisation
 council committee commission association foundation corporation company group party
 court bank fund service services office center centre force forces police union
@@ -49,24 +51,37 @@ electronics brands stores campaign caucus
 `)
 
 // placeHeads end the name of a place ("Santa Cruz Island", "Carmel Valley").
-var placeHeads = wordSet(`
+var placeHeads = WordSet(`
 island islands river lake mountain mountains county city state states province region
 district street road bridge square park airport bay sea ocean coast valley republic
 kingdom empire village town avenue boulevard peninsula desert forest beach harbour harbor
 `)
 
+// NameHeads returns a new set of the words that end the name of an
+// organisation or a place, which are never a person's name.
+func NameHeads() map[string]bool {
+	m := make(map[string]bool, len(orgHeads)+len(placeHeads))
+	for w := range orgHeads {
+		m[w] = true
+	}
+	for w := range placeHeads {
+		m[w] = true
+	}
+	return m
+}
+
 // placeBefore are prepositions after which a name is most often a place.
-var placeBefore = wordSet(`in at from near into across throughout outside inside toward towards`)
+var placeBefore = WordSet(`in at from near into across throughout outside inside toward towards`)
 
 // stateAbbrev are the AP-style abbreviations of US states that follow a
 // city or a politician's party ("Washington, D.C.", "(R-Calif.)").
-var stateAbbrev = wordSet(`
+var stateAbbrev = WordSet(`
 d.c. dc ala. ariz. ark. calif. colo. conn. del. fla. ga. ill. ind. kan. ky. la. md. mass.
 mich. minn. miss. mo. mont. neb. nev. n.h. n.j. n.m. n.y. n.c. n.d. okla. ore. pa. r.i.
 s.c. s.d. tenn. vt. va. wash. w.va. wis. wyo. u.s. u.k. u.s.a. us uk usa
 `)
 
 // reportingVerbs after a name make it their subject.
-var reportingVerbs = wordSet(`said says told tells stated added noted wrote tweeted argued warned
+var reportingVerbs = WordSet(`said says told tells stated added noted wrote tweeted argued warned
 claimed insisted announced explained replied responded asked urged declared confirmed denied
 reported countered acknowledged admitted`)

@@ -1,20 +1,12 @@
 package quotes
 
-import "strings"
+import ent "github.com/newsbot/newsbot/internal/entity"
 
 // The word lists below are the package's only "knowledge". They are kept as
 // space-separated strings so that adding a word is a one-word edit, and are
 // turned into sets once at start-up.
 
-func wordSet(lists ...string) map[string]bool {
-	m := make(map[string]bool)
-	for _, l := range lists {
-		for _, w := range strings.Fields(l) {
-			m[w] = true
-		}
-	}
-	return m
-}
+func wordSet(lists ...string) map[string]bool { return ent.WordSet(lists...) }
 
 // speechVerbs are the reporting verbs that attach a speaker to a quote. Nouns
 // that share a form with a verb ("claims", "comments") are told apart by the
@@ -85,23 +77,7 @@ var nounDeterminers = wordSet(`the a an his her its their our my your this these
 
 // orgWords end or mark the names of organisations and places, so a name run
 // ending in one is not a person ("Amnesty International", "Santa Cruz Island").
-var orgWords = wordSet(`
-university institute institution ministry department agency organization organisation
-council committee commission association foundation corporation company group party
-court bank fund service services office center centre force forces police union
-authority authorities board international inc. inc ltd ltd. llc plc times news post
-network society college school hospital church army navy guard administration government
-parliament assembly congress senate bureau federation league club alliance coalition
-front movement museum laboratory observatory press media radio television broadcasting
-journal magazine herald tribune telegraph gazette daily airlines airways motors holdings
-industries systems technologies reserve exchange nations program programme project
-initiative summit conference station command directorate secretariat cabinet tribunal
-island islands river lake mountain mountains county city state states province region
-district street road bridge hall square park airport bay sea ocean coast valley
-republic kingdom federation empire village town entertainment studios studio pictures
-records labs games software energy pharmaceuticals foods capital partners ventures
-solutions consulting communications telecom electric electronics brands stores
-`)
+var orgWords = ent.NameHeads()
 
 // roleNouns are lower-case nouns naming a person by role; before a name they
 // are part of the title ("tour manager Thomas Gray"), alone they describe an
