@@ -78,7 +78,13 @@ func Classify(name string, ctx Context) Class {
 	case stateAbbrev[lower(name)] || isPartyTag(name):
 		// "D.C.", "Calif.", "R-Texas": where someone is from, never who.
 		return Place
-	case orgHeads[last] || isAcronym(name):
+	case orgHeads[last]:
+		return Organization
+	case isAcronym(name):
+		// "NATO", "BBC"; but a dateline's "WASHINGTON" is a place.
+		if lexicon.NameClass(name)&lexicon.Place != 0 {
+			return Place
+		}
 		return Organization
 	case placeHeads[last] && len(words) > 1:
 		return Place

@@ -25,6 +25,8 @@ func TestClassify(t *testing.T) {
 		{"Clinton", Context{After: "said"}, Person},
 		{"Trump", Context{SentenceStart: true, After: "told"}, Person},
 		{"NATO", Context{}, Organization},
+		{"BBC", Context{}, Organization},
+		{"WASHINGTON", Context{SentenceStart: true}, Place},
 		{"Amnesty International", Context{}, Organization},
 		{"the Coast Guard", Context{After: "said"}, Organization},
 		{"Carmel Valley", Context{}, Place},

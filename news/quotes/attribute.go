@@ -458,12 +458,21 @@ func (x *extractor) descriptor(a attribution, m mention, toks []token, s sentenc
 	case (m.det == "this" || m.det == "that") && roleNouns[m.head]:
 		// "this person also said": the one just mentioned.
 		a.ent = r.lastPerson
-	case m.definite && (isTitleWord(m.head) || roleNouns[m.head]) && !strings.Contains(m.title, " of "):
-		// "the judge" after "Judge Bernard Schwartz"; "The Wooster professor
-		// added" right after Karen Alley spoke is Karen Alley.
+	case m.definite && (isTitleWord(m.head) || roleNouns[m.head]) && !introducesSomeone(m.title):
+		// "the judge" after "Judge Bernard Schwartz"; "the former secretary
+		// of state" after "Secretary of State Hillary Clinton"; "The Wooster
+		// professor added" right after Karen Alley spoke is Karen Alley.
 		a.ent = r.personWithTitle(m.head)
+		if a.ent == nil && m.title != "" {
+			a.ent = r.personWithTitle(m.title)
+		}
 		if prev := x.prevSpeech.ent; a.ent == nil && prev != nil && prev.kind == entPerson && prev.name != "" && !familyWords[m.head] {
 			a.ent = prev
+		}
+		if a.ent == nil && !familyWords[m.head] {
+			// A definite description refers back: to the last person in the
+			// story it can describe ("the former secretary of state said").
+			a.ent = r.describable(m)
 		}
 		if a.ent == nil {
 			a.ent = anonymous(m)
@@ -476,6 +485,19 @@ func (x *extractor) descriptor(a attribution, m mention, toks []token, s sentenc
 		return a
 	}
 	return x.named(a, "")
+}
+
+// introducesSomeone: a role with an "of" phrase that has its own determiner
+// ("the head of the police's investigators", "the mother of one victim")
+// brings in a new person; one without ("the former secretary of state") is
+// a title, and refers back.
+func introducesSomeone(title string) bool {
+	_, rest, ok := strings.Cut(strings.ToLower(title), " of ")
+	if !ok {
+		return false
+	}
+	first, _, _ := strings.Cut(rest, " ")
+	return determiners[first] || first == "his" || first == "her" || first == "their" || strings.HasSuffix(first, "'s")
 }
 
 // familyWords describe someone by kinship, which never refers back to the

@@ -203,6 +203,25 @@ func sentenceNames(toks []token, a, b int) []nameRun {
 	return out
 }
 
+// pronounGender is the gender of the first personal pronoun after a subject
+// that ends at i, when no other name comes first: in "Amodei voiced his
+// support", "his" is Amodei's. Words in quotes are not the writer's.
+func pronounGender(toks []token, i, b int) gender {
+	for j := i; j < b && j-i < maxPhrase*2; j++ {
+		t := toks[j]
+		switch {
+		case t.kind != tkWord:
+		case isNameWord(t):
+			return unknownGender
+		case t.is("he", "him", "his", "himself"):
+			return male
+		case t.is("she", "her", "hers", "herself"):
+			return female
+		}
+	}
+	return unknownGender
+}
+
 // afterPreposition: the name at i is the object of a preposition, perhaps
 // after its role words ("the murder of journalist Jamal Khashoggi").
 func afterPreposition(toks []token, a, i int) bool {
@@ -291,7 +310,11 @@ func (x *extractor) updateSalience(toks []token, s sentence, qpos []int, spoke [
 	// and Redouane" still means whom it meant before the sentence named others.
 	var subject *entity
 	if end > s.a {
-		subject = x.salient(x.headOf(toks, s.a, end))
+		m := x.headOf(toks, s.a, end)
+		subject = x.salient(m)
+		if subject != nil && subject.kind == entPerson && subject.gender == unknownGender && m.kind == entPerson {
+			subject.gender = pronounGender(toks, m.b, s.b)
+		}
 	}
 	var reporters []*entity
 	for i := s.a; i < s.b; i++ {

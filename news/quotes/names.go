@@ -472,9 +472,14 @@ func (r *registry) personWithTitle(t string) *entity {
 
 func containsAll(have, want []string) bool {
 	for _, w := range want {
+		if descriptionFillers[w] {
+			continue
+		}
+		w = fullTitle(w)
 		found := false
 		for _, h := range have {
-			if h == w || strings.TrimSuffix(h, "'s") == w {
+			h = fullTitle(strings.TrimSuffix(h, "'s"))
+			if h == w {
 				found = true
 				break
 			}
@@ -484,6 +489,51 @@ func containsAll(have, want []string) bool {
 		}
 	}
 	return true
+}
+
+// describable is the most recent person who acted in the story (a subject or
+// a speaker) and whom the description m can describe: no other role in
+// their title, no other gender.
+func (r *registry) describable(m mention) *entity {
+	g := genderOf(m.name)
+	for i, e := range r.recent {
+		if i >= describeWindow {
+			break
+		}
+		if !e.actor || e.name == "" || (g != unknownGender && e.gender != unknownGender && e.gender != g) {
+			continue
+		}
+		if t := strings.ToLower(e.title); t != "" && !honorifics[t] && !containsAll(strings.Fields(t), []string{m.head}) {
+			continue
+		}
+		return e
+	}
+	return nil
+}
+
+// describeWindow is how far back a description looks for its person.
+const describeWindow = 3
+
+// descriptionFillers in a description need not be in the title it refers to:
+// "the former secretary of state" is "Secretary of State Hillary Clinton".
+var descriptionFillers = wordSet(`the a former then ex- of for`)
+
+// titleAbbrevs spell out abbreviated titles, so that "the senator" finds "Sen.
+// Ted Cruz".
+var titleAbbrevs = map[string]string{
+	"sen.": "senator", "rep.": "representative", "gov.": "governor", "pres.": "president",
+	"gen.": "general", "lt.": "lieutenant", "col.": "colonel", "capt.": "captain",
+	"sgt.": "sergeant", "dr.": "doctor", "dr": "doctor", "prof.": "professor", "prof": "professor",
+	"adm.": "admiral", "cmdr.": "commander", "maj.": "major", "supt.": "superintendent",
+	"insp.": "inspector", "det.": "detective", "rev.": "reverend", "atty.": "attorney",
+	"congressman": "representative", "congresswoman": "representative",
+}
+
+func fullTitle(w string) string {
+	if f, ok := titleAbbrevs[w]; ok {
+		return f
+	}
+	return w
 }
 
 // notice makes e the most salient entity of its kind.

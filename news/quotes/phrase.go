@@ -363,6 +363,14 @@ func (r *headReader) name(i int) (int, mention, bool) {
 	if !m.ok() || r.x.isCommonWordRun(toks, m, i, j, b) {
 		return j, mention{}, false
 	}
+	for _, read := range []func([]token, mention, int, int, int) (mention, bool){
+		attributiveRun,      // "an official government Twitter account"
+		adjectiveDescriptor, // "the Italian foreign ministry", "Republican lawmaker"
+	} {
+		if d, ok := read(toks, m, i, j, b); ok {
+			return j, d, true
+		}
+	}
 	if m.kind == entPerson || m.kind == entOrg {
 		switch r.x.nameClass(toks, m, i, j) {
 		case ent.Other:
@@ -374,14 +382,6 @@ func (r *headReader) name(i int) (int, mention, bool) {
 		case ent.Place:
 			// "In Washington, D.C., the senator said": where, not who.
 			return j, mention{}, false
-		}
-	}
-	for _, read := range []func([]token, mention, int, int, int) (mention, bool){
-		attributiveRun,      // "an official government Twitter account"
-		adjectiveDescriptor, // "the Italian foreign ministry", "Republican lawmaker"
-	} {
-		if d, ok := read(toks, m, i, j, b); ok {
-			return j, d, true
 		}
 	}
 	if d, ok := possessorRole(toks, m, j, b); ok && !leadsToName(toks, j, b) {
@@ -529,6 +529,16 @@ func adjectiveDescriptor(toks []token, m mention, i, j, b int) (mention, bool) {
 	a := i
 	if a > 0 && determiners[toks[a-1].lower] {
 		a--
+	}
+	if orgNouns[s] && k+1 < b && toks[k+1].kind == tkWord && spokesNouns[toks[k+1].lower] {
+		// "a Clinton campaign spokesman" speaks for the Clinton campaign.
+		org := mention{kind: entOrg, name: joinText(toks, i, k+1), words: lowerWords(toks, i, k+1), a: i, b: k + 1}
+		d := mention{kind: entDescriptor, head: toks[k+1].lower, title: toks[k+1].lower, forOrg: &org, a: a, b: k + 2}
+		d.name = joinText(toks, a, k+2)
+		if a < i {
+			d.det = toks[a].lower
+		}
+		return d, true
 	}
 	d, _ := readDescriptor(toks, k, k+1)
 	d.a, d.b = a, k+1
