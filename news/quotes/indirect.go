@@ -1,6 +1,9 @@
 package quotes
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // indirectFound is an indirect quote and who said it.
 type indirectFound struct {
@@ -23,6 +26,7 @@ wednesday thursday friday saturday sunday`)
 // CLAUSE" in sentence s, and "..., and that CLAUSE" after such a verb.
 func (x *extractor) indirect(p *para, s sentence) []indirectFound {
 	var out []indirectFound
+	var used []int // verbs whose "that" clause was read
 	toks := p.toks
 	lastVerb := -1 // the last reporting verb seen, for ", and that"
 	for i := s.a; i < s.b; i++ {
@@ -44,27 +48,32 @@ func (x *extractor) indirect(p *para, s sentence) []indirectFound {
 		f, ok := x.reportedClause(p, s, v, i)
 		if ok {
 			out = append(out, f)
+			used = append(used, v)
 		}
 	}
-	if len(out) == 0 && !hasQuote(toks, s) {
-		if f, ok := x.bareClause(p, s); ok {
-			out = append(out, f)
-		} else if f, ok := x.accordingTo(p, s); ok {
+	if hasQuote(toks, s) {
+		return out
+	}
+	out = append(out, x.bareClauses(p, s, used)...)
+	if len(out) == 0 {
+		if f, ok := x.accordingTo(p, s); ok {
 			out = append(out, f)
 		}
 	}
 	return out
 }
 
-// bareClause reads "X argued the system is rigged" and "X told reporters
+// bareClauses reads "X argued the system is rigged" and "X told reporters
 // the wall would be built": a verb of bareClauseVerbs, perhaps a listener,
-// and a clause with a subject and a finite verb, with no "that".
-func (x *extractor) bareClause(p *para, s sentence) (indirectFound, bool) {
+// and a clause with a subject and a finite verb, with no "that". Verbs in
+// used had a "that" clause already.
+func (x *extractor) bareClauses(p *para, s sentence, used []int) []indirectFound {
+	var out []indirectFound
 	toks := p.toks
 	for v := s.a + 1; v < s.b && v-s.a < maxPhrase*2; v++ {
 		x.steps++
 		t := toks[v]
-		if t.kind != tkWord || !bareClauseVerbs[t.lower] || !isThatVerbAt(toks, v) {
+		if t.kind != tkWord || !bareClauseVerbs[t.lower] || !isThatVerbAt(toks, v) || slices.Contains(used, v) {
 			continue
 		}
 		a := v + 1
@@ -82,9 +91,11 @@ func (x *extractor) bareClause(p *para, s sentence) (indirectFound, bool) {
 		if m.kind != entPerson && m.kind != entOrg && m.kind != entPronoun && m.kind != entTitle && m.kind != entDescriptor {
 			continue
 		}
-		return x.reportedClause(p, s, v, a-1)
+		if f, ok := x.reportedClause(p, s, v, a-1); ok {
+			out = append(out, f)
+		}
 	}
-	return indirectFound{}, false
+	return out
 }
 
 // listenerEnd is the end of the listener phrase after "told" at a.
@@ -179,30 +190,87 @@ denied dismissed rejected no any`)
 // verbBeforeThat finds the verb that "that" at i complements: right before
 // it, or with a short adverbial between ("said on Friday that"), or a
 // listener ("told reporters that").
+//
+// The words between are read as chunks: a listener after a verb of telling,
+// then adverbials, each a preposition with its noun phrase ("told
+// reporters at the White House that", "said in a filing to the U.S.
+// Securities and Exchange Commission that") or a time word.
 func verbBeforeThat(toks []token, lo, i int) int {
-	for v := i - 1; v >= lo && i-v <= 6; v-- {
+	for v := i - 1; v >= lo && i-v <= maxGap; v-- {
 		t := toks[v]
 		if t.kind != tkWord {
 			return -1
 		}
 		if thatVerbs[t.lower] && isThatVerbAt(toks, v) {
-			if v == i-1 {
-				return v
-			}
-			first := toks[v+1]
-			if tellVerbs[t.lower] && i-v <= 5 {
-				return v
-			}
-			if adverbialAfterVerb[first.lower] {
+			if v == i-1 || adjunctGap(toks, v, i) {
 				return v
 			}
 			return -1
 		}
-		if speechVerbs[t.lower] {
+		if speechVerbs[t.lower] || finiteWords[t.lower] || t.is("who", "which", "because", "if", "when") {
 			return -1
 		}
 	}
 	return -1
+}
+
+// toListenerVerbs take a listener after "to".
+var toListenerVerbs = wordSet(`explained explains said says stated noted wrote announced confirmed
+admitted acknowledged complained suggested declared insisted`)
+
+// maxGap bounds the words between a reporting verb and its "that".
+const maxGap = 14
+
+// adjunctGap: toks[v+1:i] is a listener (after a verb of telling) and
+// adverbial chunks, nothing that could be a clause of its own.
+func adjunctGap(toks []token, v, i int) bool {
+	j := v + 1
+	switch {
+	case tellVerbs[toks[v].lower]:
+		j = chunkEnd(toks, j, i)
+	case toListenerVerbs[toks[v].lower] && toks[j].is("to"):
+		// "explained to Wikinews that"
+		j = chunkEnd(toks, j+1, i)
+	}
+	for j < i {
+		t := toks[j]
+		switch {
+		case prepositions[t.lower] || t.is("of", "for", "to"):
+			k := chunkEnd(toks, j+1, i)
+			if k == j+1 {
+				return false
+			}
+			j = k
+		case adverbialAfterVerb[t.lower] || timeWords[t.lower] || strings.HasSuffix(t.lower, "ly") && !t.cap:
+			j++
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// chunkEnd is the end of the noun phrase at j, before i: a determiner or
+// possessive, modifiers, nouns and names ("a financial filing", "the U.S.
+// Securities and Exchange Commission", "Air Force One"). It stops at a
+// preposition, so that each adverbial is its own chunk.
+func chunkEnd(toks []token, j, i int) int {
+	k := j
+	for k < i && k-j < 8 {
+		t := toks[k]
+		switch {
+		case t.kind != tkWord:
+			return k
+		case t.is("and") && k > j && isNameWord(toks[k-1]) && k+1 < i && isNameWord(toks[k+1]):
+			// "Securities and Exchange Commission"
+		case prepositions[t.lower] || t.is("of", "for", "to", "that", "and", "or"):
+			return k
+		case speechVerbs[t.lower] || finiteWords[t.lower] || thatVerbs[t.lower]:
+			return k
+		}
+		k++
+	}
+	return k
 }
 
 // reportedClause reads the clause after "that" at th, reported by the verb at
@@ -258,17 +326,45 @@ func clauseEnd(toks []token, a, b int) int {
 		if t.punct(".") && i == b-1 {
 			return i
 		}
+		if t.is("but", "and") && i+1 < limit && secondSpeechAct(toks[i+1]) {
+			// "said that he did ... but denied that ...": a second speech act.
+			return i
+		}
 		if !t.punct(",") || i+1 >= limit {
 			continue
 		}
 		n := toks[i+1]
 		// ", as the Court noted": the writer's aside, unless "as well as".
 		writersAs := n.is("as") && i+2 < limit && !toks[i+2].is("well", "long", "much", "soon", "far", "many")
-		if clauseCuts[n.lower] || writersAs || (n.is("and") && i+2 < limit && toks[i+2].is("that")) || writerAside(toks, i+1, b) {
+		if clauseCuts[n.lower] || writersAs || (n.is("and") && i+2 < limit && toks[i+2].is("that")) || writerAside(toks, i+1, b) || newSpeaker(toks, i+1, limit) {
 			return i
 		}
 	}
 	return limit
+}
+
+// newSpeaker: ", and she warned", ", but Smith said": a conjunction, a
+// subject and a reporting verb start a clause of their own.
+func newSpeaker(toks []token, i, b int) bool {
+	if !toks[i].is("and", "but") {
+		return false
+	}
+	for j := i + 1; j < b && j <= i+4; j++ {
+		t := toks[j]
+		switch {
+		case secondSpeechAct(t):
+			return j > i+1
+		case t.kind != tkWord || !(pronouns[t.lower] || isNameWord(t) || auxWords[t.lower]):
+			return false
+		}
+	}
+	return false
+}
+
+// secondSpeechAct: a reporting verb coordinated after a reported clause
+// ("... but denied that", "... and added").
+func secondSpeechAct(n token) bool {
+	return n.kind == tkWord && !n.cap && (speechVerbs[n.lower] || thatVerbs[n.lower] || n.is("denied", "denies", "rejected", "dismissed"))
 }
 
 // writerAside: the rest of the sentence from i is a short "X reported".

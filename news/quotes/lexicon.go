@@ -41,7 +41,7 @@ stressed stresses emphasized emphasised emphasizes emphasises suggested suggests
 wrote writes tweeted posted revealed reveals disclosed agreed predicted promised vowed
 asserted asserts alleged alleges maintained maintains indicated indicates mentioned
 informed assured reiterated reiterates concluded replied responded recalled testified
-conceded concedes denied denies hinted
+conceded concedes hinted
 adding saying noting warning claiming insisting arguing stating explaining telling stressing
 suggesting acknowledging admitting announcing confirming maintaining asserting alleging
 `)
