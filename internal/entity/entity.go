@@ -96,8 +96,8 @@ func Classify(name string, ctx Context) Class {
 	}
 	wn := lexicon.NameClass(strings.Join(words, " "))
 	switch {
-	case wn&lexicon.Person != 0 && (wn&lexicon.Place == 0 || speaks(ctx) || len(words) > 1):
-		// "Clinton" names a person and a town; the one who says is a person.
+	case wn&lexicon.Person != 0 && (wn&lexicon.Place == 0 || !placeBefore[before] || len(words) > 1):
+		// "Clinton" names a person and a town: a person, but "in Clinton".
 		return Person
 	case wn&lexicon.Organization != 0 && wn&lexicon.Place == 0:
 		// "NATO", "Congress". A country that "said" is a place all the same:

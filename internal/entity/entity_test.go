@@ -23,6 +23,8 @@ func TestClassify(t *testing.T) {
 		{"United States", Context{Before: "the"}, Place},
 		{"United States", Context{After: "said"}, Place},
 		{"Clinton", Context{After: "said"}, Person},
+		{"Clinton", Context{SentenceStart: true}, Person},
+		{"Clinton", Context{Before: "in"}, Place},
 		{"Trump", Context{SentenceStart: true, After: "told"}, Person},
 		{"NATO", Context{}, Organization},
 		{"BBC", Context{}, Organization},

@@ -40,6 +40,11 @@ type extractor struct {
 
 	subjSent sentence // the sentence subjects holds verbs' subjects for
 	subjects []clue
+
+	// pending are the output indices of the unattributed quotes of the last
+	// paragraph when it was one quote left open: in the multi-paragraph
+	// style the speaker may be named in the next paragraph.
+	pending []int
 }
 
 // attribution is who said a quote, resolved against the article so far.
@@ -92,9 +97,11 @@ func (x *extractor) paragraph(pi int, text string) {
 	}
 	x.emitDirect(p)
 	sort.SliceStable(p.found, func(i, j int) bool { return p.found[i].at < p.found[j].at })
+	x.resolvePending(p)
 	for _, f := range p.found {
 		x.out = append(x.out, f.q)
 	}
+	x.notePending(p, len(x.out)-len(p.found))
 	if n := len(p.toks); n > 0 {
 		x.prevColon = p.toks[n-1].punct(":")
 	}
@@ -141,6 +148,41 @@ func (x *extractor) sentence(p *para, si int) {
 	}
 	x.updateSalience(p.toks, s, qpos, spoke, names)
 	x.prevSpeech = speech
+}
+
+// resolvePending credits the open quote of the paragraph before to the
+// speaker of this paragraph's opening quote:
+//
+//	"That is not a plan. That is a slogan.
+//	"We need real answers," she said.
+func (x *extractor) resolvePending(p *para) {
+	pending := x.pending
+	x.pending = nil
+	if len(pending) == 0 || len(p.spans) == 0 || len(p.toks) == 0 || p.toks[0].kind != tkQuote {
+		return
+	}
+	a := p.quotes[0].attr
+	if !a.known || a.speaker == "" {
+		return
+	}
+	for _, i := range pending {
+		if i < len(x.out) && x.out[i].Speaker == "" && x.out[i].Kind == Direct {
+			x.out[i].Speaker, x.out[i].Title, x.out[i].Cue = clean(a.speaker), clean(a.title), clean(a.cue)
+		}
+	}
+}
+
+// notePending remembers the quotes of a paragraph that is one quote, left
+// open and unattributed; first is the output index of its first quote.
+func (x *extractor) notePending(p *para, first int) {
+	if len(p.spans) != 1 || p.spans[0].closed || len(p.toks) == 0 || p.toks[0].kind != tkQuote || p.quotes[0].attr.known {
+		return
+	}
+	for i := first; i < len(x.out); i++ {
+		if x.out[i].Kind == Direct && x.out[i].Speaker == "" {
+			x.pending = append(x.pending, i)
+		}
+	}
 }
 
 // reportingSubject is who speaks in a sentence without quotes ("A spokesperson
@@ -203,19 +245,21 @@ func sentenceNames(toks []token, a, b int) []nameRun {
 	return out
 }
 
-// pronounGender is the gender of the first personal pronoun after a subject
-// that ends at i, when no other name comes first: in "Amodei voiced his
-// support", "his" is Amodei's. Words in quotes are not the writer's.
+// pronounGender is the gender of a pronoun after a subject that ends at i
+// which can only be the subject's: "his" or a reflexive before any other name
+// and before a reported clause ("Amodei voiced his support", "Spanton
+// described herself"). "he", "she" and "her" may well be someone else's
+// ("Trump responded that she ...", "Trump attacked her"), so they say
+// nothing here. Words in quotes are not the writer's.
 func pronounGender(toks []token, i, b int) gender {
 	for j := i; j < b && j-i < maxPhrase*2; j++ {
 		t := toks[j]
 		switch {
-		case t.kind != tkWord:
-		case isNameWord(t):
+		case t.kind == tkQuote || isNameWord(t) || t.is("that", "who", "whom", "whose"):
 			return unknownGender
-		case t.is("he", "him", "his", "himself"):
+		case t.is("his", "himself"):
 			return male
-		case t.is("she", "her", "hers", "herself"):
+		case t.is("herself"):
 			return female
 		}
 	}
@@ -312,6 +356,12 @@ func (x *extractor) updateSalience(toks []token, s sentence, qpos []int, spoke [
 	if end > s.a {
 		m := x.headOf(toks, s.a, end)
 		subject = x.salient(m)
+		if subject == nil && m.kind == entPerson && len(m.words) == 1 && x.nameClass(toks, m, m.a, m.b) == ent.Person && !toks[m.b-1].poss {
+			// "Clinton, campaigning in Florida, had a different view": a
+			// surname alone as subject, that the tagger takes for a person,
+			// is someone "she" can mean later.
+			subject = x.reg.single(m)
+		}
 		if subject != nil && subject.kind == entPerson && subject.gender == unknownGender && m.kind == entPerson {
 			subject.gender = pronounGender(toks, m.b, s.b)
 		}

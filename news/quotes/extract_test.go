@@ -340,6 +340,28 @@ func TestExtractPatterns(t *testing.T) {
 			},
 		},
 		{
+			name: "a quote left open across paragraphs takes the next paragraph's speaker",
+			paras: []string{
+				`Trump spoke for an hour. "We are going to build a wall," he said.`,
+				`Clinton, campaigning in Florida, had a different view.`,
+				`"That is not a plan. That is a slogan.`,
+				`"We need real answers," she said.`,
+			},
+			want: []want{
+				direct("We are going to build a wall,", "Trump"),
+				direct("That is not a plan. That is a slogan.", "Clinton"),
+				direct("We need real answers,", "Clinton"),
+			},
+		},
+		{
+			name: "no pronoun of the wrong gender",
+			paras: []string{
+				`Mr. John Smith spoke first. "We will win," he said.`,
+				`"We will not," she said.`,
+			},
+			want: []want{direct("We will win,", "John Smith"), direct("We will not,", "")},
+		},
+		{
 			name:  "a writer's aside after as ends the clause",
 			paras: []string{`The petitioners argued that the true intent was to shut down debate, as the Court noted.`},
 			want:  []want{indirect("the true intent was to shut down debate", "")},

@@ -589,7 +589,9 @@ func (r *registry) gendered(g gender) *entity {
 		passive.gender = g
 		return passive
 	}
-	return r.lastPerson
+	// Everyone recent is known to be of the other gender: nobody, rather
+	// than the wrong one.
+	return nil
 }
 
 // noticeActor notices someone who was a subject or spoke.
