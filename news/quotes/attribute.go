@@ -56,7 +56,7 @@ func (x *extractor) parsePrefix(toks []token, sa, lo, q int) clue {
 	c.cue = cueText(toks, c.verb)
 	c.intro = q-c.verb <= 6 || toks[q-1].punct(":,")
 	if toks[c.verb].lower == "according" {
-		c.m = x.headOf(toks, c.verb+2, q)
+		c.m = x.sourceOf(toks, c.verb+2, q)
 		return c
 	}
 	// "described by Marine Bulletin as": the agent of a passive verb.
@@ -90,6 +90,20 @@ func inRelativeClause(toks []token, lo, v int) bool {
 	return false
 }
 
+// sourceOf reads the source after "according to" at a: a name or phrase, or
+// an object pronoun ("according to him").
+func (x *extractor) sourceOf(toks []token, a, b int) mention {
+	if a < b && toks[a].kind == tkWord {
+		if p, ok := objectPronouns[toks[a].lower]; ok {
+			return mention{kind: entPronoun, name: toks[a].text, head: p, a: a, b: a + 1}
+		}
+	}
+	return x.headOf(toks, a, b)
+}
+
+// objectPronouns are the subject pronouns of "him", "her" and "them".
+var objectPronouns = map[string]string{"him": "he", "her": "she", "them": "they"}
+
 // parseSuffix reads the words after the quote at q, up to hi: `," he said`,
 // `," said UCL astronomer Angelos Tsiaras`, `", Pompeo told the press`.
 func (x *extractor) parseSuffix(toks []token, sa, q, hi int) clue {
@@ -110,7 +124,11 @@ func (x *extractor) parseSuffix(toks []token, sa, q, hi int) clue {
 		if toks[i].lower == "according" {
 			from = i + 2
 		}
-		c.m = x.headOf(toks, from, min(hi, from+maxPhrase))
+		if from == i+2 {
+			c.m = x.sourceOf(toks, from, min(hi, from+maxPhrase))
+		} else {
+			c.m = x.headOf(toks, from, min(hi, from+maxPhrase))
+		}
 		return c
 	}
 	limit := min(hi, i+12)

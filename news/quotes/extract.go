@@ -397,7 +397,7 @@ func (x *extractor) updateSalience(toks []token, s sentence, qpos []int, spoke [
 // "according to Muyembe", the name after it.
 func (x *extractor) reporterOf(toks []token, s sentence, i int) mention {
 	if toks[i].lower == "according" {
-		return x.headOf(toks, i+2, min(s.b, i+2+maxPhrase))
+		return x.sourceOf(toks, i+2, min(s.b, i+2+maxPhrase))
 	}
 	return x.sentenceSubject(toks, s, i)
 }

@@ -362,6 +362,23 @@ func TestExtractPatterns(t *testing.T) {
 			want: []want{direct("We will win,", "John Smith"), direct("We will not,", "")},
 		},
 		{
+			name:  "the subject of a clause reported without that",
+			paras: []string{`Jones said Smith told her "we will leave the city tomorrow."`},
+			want:  []want{direct("we will leave the city tomorrow.", "Smith").withCue("told")},
+		},
+		{
+			name: "according to him",
+			paras: []string{
+				`Military spokesperson Yahya Sarea said the group had carried out the attack. According to him, it was accomplished with the help of "honourable people inside the kingdom".`,
+			},
+			want: []want{direct("honourable people inside the kingdom", "Yahya Sarea")},
+		},
+		{
+			name:  "a plural noun for people is no name (WordNet)",
+			paras: []string{`Environmentalists said the plan "will destroy the last wild river in the country."`},
+			want:  []want{direct("will destroy the last wild river in the country.", "")},
+		},
+		{
 			name:  "a writer's aside after as ends the clause",
 			paras: []string{`The petitioners argued that the true intent was to shut down debate, as the Court noted.`},
 			want:  []want{indirect("the true intent was to shut down debate", "")},

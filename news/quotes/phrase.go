@@ -899,6 +899,11 @@ func (x *extractor) subjectBefore(toks []token, sa, lo, v int) mention {
 				if toks[k].is("which", "that", "whom", "as", "while", "when", "because", "where", "whereas") {
 					return m
 				}
+				// "Jones said Smith told her": the subject of a clause
+				// reported without "that".
+				if k > lo && thatVerbs[toks[k].lower] && !toks[k].cap && m.kind == entPerson {
+					return m
+				}
 			}
 			// "Strong winds ... presented difficulty, Zapata said": a name
 			// set off by a comma right before the verb (but not the place in
