@@ -39,7 +39,7 @@ type extractor struct {
 	prevColon     bool        // the previous paragraph ended with a colon
 
 	subjSent sentence // the sentence subjects holds verbs' subjects for
-	subjects []clue
+	subjects map[int]mention // by verb index; a map, so that a sentence of thousands of verbs stays linear
 
 	// pending are the output indices of the unattributed quotes of the last
 	// paragraph when it was one quote left open: in the multi-paragraph
@@ -86,7 +86,8 @@ func (x *extractor) paragraph(pi int, text string) {
 		return
 	}
 	p := &para{index: pi, text: text}
-	x.subjSent, x.subjects = sentence{-1, -1}, x.subjects[:0]
+	x.subjSent = sentence{-1, -1}
+	clear(x.subjects)
 	p.spans = findSpans(text)
 	p.toks = tokenize(text, p.spans)
 	p.sents = splitSentences(text, p.toks, p.spans)
@@ -406,16 +407,19 @@ func (x *extractor) reporterOf(toks []token, s sentence, i int) mention {
 // verb: salience, indirect quotes and quote-less sentences ask for the same
 // verbs' subjects.
 func (x *extractor) sentenceSubject(toks []token, s sentence, v int) mention {
-	if x.subjSent != s {
-		x.subjSent, x.subjects = s, x.subjects[:0]
+	x.steps++
+	if x.subjects == nil {
+		x.subjects = map[int]mention{}
 	}
-	for _, c := range x.subjects {
-		if c.verb == v {
-			return c.m
-		}
+	if x.subjSent != s {
+		x.subjSent = s
+		clear(x.subjects)
+	}
+	if m, ok := x.subjects[v]; ok {
+		return m
 	}
 	m := x.subjectBefore(toks, s.a, s.a, v)
-	x.subjects = append(x.subjects, clue{m: m, verb: v})
+	x.subjects[v] = m
 	return m
 }
 
