@@ -82,7 +82,7 @@ func Classify(name string, ctx Context) Class {
 		return Organization
 	case isAcronym(name):
 		// "NATO", "BBC"; but a dateline's "WASHINGTON" is a place.
-		if lexicon.NameClass(name)&lexicon.Place != 0 {
+		if wordnet(name).names&lexicon.Place != 0 {
 			return Place
 		}
 		return Organization
@@ -94,7 +94,7 @@ func Classify(name string, ctx Context) Class {
 			return c
 		}
 	}
-	wn := lexicon.NameClass(strings.Join(words, " "))
+	wn := wordnet(strings.Join(words, " ")).names
 	switch {
 	case wn&lexicon.Person != 0 && (wn&lexicon.Place == 0 || !placeBefore[before] || len(words) > 1):
 		// "Clinton" names a person and a town: a person, but "in Clinton".
@@ -122,14 +122,14 @@ func Classify(name string, ctx Context) Class {
 // ("Bush", "Trump") may be one, even at the start of a sentence, so it is
 // left to the name's other evidence.
 func commonWord(w string, ctx Context) (Class, bool) {
-	pos := lexicon.POS(w)
-	if pos == 0 {
+	f := wordnet(w)
+	if f.pos == 0 {
 		return Unknown, false
 	}
 	switch {
-	case lexicon.IsPersonNoun(w) && lexicon.NameClass(w) == lexicon.None:
+	case f.personNoun && f.names == lexicon.None:
 		return Other, true
-	case pos&lexicon.Noun == 0 && lexicon.NameClass(w) == lexicon.None:
+	case f.pos&lexicon.Noun == 0 && f.names == lexicon.None:
 		return Other, true
 	}
 	return Unknown, false
@@ -148,7 +148,7 @@ func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 func isPartyTag(s string) bool {
 	party, state, ok := strings.Cut(s, "-")
 	return ok && (party == "R" || party == "D" || party == "I") && state != "" &&
-		(stateAbbrev[lower(state)] || lexicon.NameClass(state)&lexicon.Place != 0)
+		(stateAbbrev[lower(state)] || wordnet(state).names&lexicon.Place != 0)
 }
 
 // isAcronym: two or more capitals and no lower-case letter ("NATO", "BBC"),
