@@ -70,6 +70,14 @@ func Classify(name string, ctx Context) Class {
 		return Other
 	}
 	first, last := lower(words[0]), lower(words[len(words)-1])
+	for i, w := range words {
+		if i > 0 && w == "of" {
+			// "Supreme Court of the United Kingdom", "City of London": the
+			// head comes before "of".
+			last = lower(words[i-1])
+			break
+		}
+	}
 	before := lower(ctx.Before)
 	switch {
 	case IsTitle(before) && !placeBefore[before], len(words) > 1 && IsTitle(first) && !orgHeads[last] && !placeHeads[last]:

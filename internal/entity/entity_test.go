@@ -32,6 +32,8 @@ func TestClassify(t *testing.T) {
 		{"Amnesty International", Context{}, Organization},
 		{"the Coast Guard", Context{After: "said"}, Organization},
 		{"Carmel Valley", Context{}, Place},
+		{"Supreme Court of the United Kingdom", Context{}, Organization},
+		{"City of London", Context{}, Place},
 		{"Bakersfield", Context{Before: "from"}, Place},
 		{"Anna Nowak", Context{Before: "from"}, Person},
 		{"Anna Nowak", Context{Known: Organization}, Organization},

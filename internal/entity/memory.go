@@ -7,6 +7,15 @@ import "strings"
 // not a card game. Use one Memory per article; the zero value is ready.
 type Memory struct {
 	classes map[string]Class
+	// asked memoises Classify: an article names the same few people again
+	// and again, in contexts that differ only in what Classify ignores.
+	asked map[askKey]Class
+}
+
+// askKey is a name and the part of its context that Classify reads.
+type askKey struct {
+	name                         string
+	title, place, speaks, based bool
 }
 
 // Learn records that name (as written, without titles) is of class c. A
@@ -44,5 +53,18 @@ func (m *Memory) Classify(name string, ctx Context) Class {
 	if ctx.Known == Unknown {
 		ctx.Known = m.Recall(name)
 	}
-	return Classify(name, ctx)
+	if ctx.Known != Unknown {
+		return ctx.Known
+	}
+	before := lower(ctx.Before)
+	key := askKey{name: name, title: IsTitle(before), place: placeBefore[before], speaks: speaks(ctx), based: strings.HasPrefix(ctx.After, "-based")}
+	if c, ok := m.asked[key]; ok {
+		return c
+	}
+	c := Classify(name, ctx)
+	if m.asked == nil {
+		m.asked = map[askKey]Class{}
+	}
+	m.asked[key] = c
+	return c
 }

@@ -388,6 +388,12 @@ func (x *extractor) named(a attribution, title string) attribution {
 	if a.ent == nil {
 		return a
 	}
+	if !x.speakable(a.ent) {
+		// A place or a common word is no speaker: say nothing rather than
+		// something wrong.
+		a.ent = nil
+		return a
+	}
 	a.speaker = a.ent.name
 	a.ent.learnTitle(title)
 	a.title = a.ent.title
@@ -421,9 +427,9 @@ func (x *extractor) sameSentence(m mention, toks []token, s sentence) *entity {
 func (x *extractor) pronoun(p string) *entity {
 	switch p {
 	case "he":
-		return x.reg.gendered(male)
+		return x.reg.gendered(male, x.speakable)
 	case "she":
-		return x.reg.gendered(female)
+		return x.reg.gendered(female, x.speakable)
 	case "it":
 		if x.reg.lastOrg != nil {
 			return x.reg.lastOrg
@@ -490,7 +496,7 @@ func (x *extractor) descriptor(a attribution, m mention, toks []token, s sentenc
 		if a.ent == nil && !familyWords[m.head] {
 			// A definite description refers back: to the last person in the
 			// story it can describe ("the former secretary of state said").
-			a.ent = r.describable(m)
+			a.ent = r.describable(m, x.speakable)
 		}
 		if a.ent == nil {
 			a.ent = anonymous(m)

@@ -38,7 +38,7 @@ type extractor struct {
 	prevSpeech    attribution // the last sentence's reporting verb and speaker, if any
 	prevColon     bool        // the previous paragraph ended with a colon
 
-	subjSent sentence // the sentence subjects holds verbs' subjects for
+	subjSent sentence        // the sentence subjects holds verbs' subjects for
 	subjects map[int]mention // by verb index; a map, so that a sentence of thousands of verbs stays linear
 
 	// pending are the output indices of the unattributed quotes of the last
@@ -291,16 +291,6 @@ func (x *extractor) register(toks []token, a, b int, names []nameRun) {
 		if r.modifier {
 			// "Polish Roman Catholic priests", "Hong Kong police"
 			continue
-		}
-		if m.kind == entPerson || m.kind == entOrg {
-			c := x.nameClass(toks, m, i, end)
-			if !c.CanSpeak() {
-				// "Ohio", "Muslim": not someone a pronoun can stand for.
-				continue
-			}
-			if len(m.words) >= 2 || m.title != "" {
-				x.mem.Learn(m.name, c)
-			}
 		}
 		switch {
 		case m.kind == entPerson && len(m.words) >= 2:

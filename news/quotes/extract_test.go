@@ -379,6 +379,14 @@ func TestExtractPatterns(t *testing.T) {
 			want:  []want{direct("will destroy the last wild river in the country.", "")},
 		},
 		{
+			name: "the court is the one the article is about",
+			paras: []string{
+				`The Court of Session ruled on Wednesday. The Court of Session is the highest civil court in Scotland; only the Supreme Court of the United Kingdom is above it.`,
+				`The court found the advice "was motivated by the improper purpose of stymying Parliament."`,
+			},
+			want: []want{direct("was motivated by the improper purpose of stymying Parliament.", "Court of Session")},
+		},
+		{
 			name:  "a writer's aside after as ends the clause",
 			paras: []string{`The petitioners argued that the true intent was to shut down debate, as the Court noted.`},
 			want:  []want{indirect("the true intent was to shut down debate", "")},

@@ -271,7 +271,11 @@ type entity struct {
 	kind   entKind
 	words  []string
 	gender gender
-	actor  bool // was a subject or a speaker, not only mentioned
+	actor  bool      // was a subject or a speaker, not only mentioned
+	class  ent.Class // what the tagger says the name is, once asked
+	// mentions counts an organisation's names, for "the court" when the
+	// article names two.
+	mentions int
 }
 
 type gender uint8
@@ -412,6 +416,7 @@ func (r *registry) single(m mention) *entity {
 func (r *registry) org(m mention) *entity {
 	key := strings.Join(m.words, " ")
 	if e := r.orgByName[key]; e != nil {
+		e.mentions++
 		return e
 	}
 	e := &entity{name: m.name, kind: entOrg, words: m.words}
@@ -444,17 +449,21 @@ func (r *registry) entityOf(m mention) *entity {
 	return nil
 }
 
-// orgWithWord is the most recent organisation whose name has the word, for
-// "the ministry" after "the Emergency Situations Ministry".
+// orgWithWord is the organisation whose name has the word, for "the
+// ministry" after "the Emergency Situations Ministry": of several, the one
+// the article names most (the court it is about, not a court it mentions),
+// then the most recent.
 func (r *registry) orgWithWord(w string) *entity {
+	var best *entity
 	for i := len(r.orgs) - 1; i >= 0 && i >= len(r.orgs)-maxLookBack; i-- {
 		for _, x := range r.orgs[i].words {
-			if x == w {
-				return r.orgs[i]
+			if x == w && (best == nil || r.orgs[i].mentions > best.mentions) {
+				best = r.orgs[i]
+				break
 			}
 		}
 	}
-	return nil
+	return best
 }
 
 // personWithTitle is the most recent person whose title has every word of t,
@@ -494,13 +503,13 @@ func containsAll(have, want []string) bool {
 // describable is the most recent person who acted in the story (a subject or
 // a speaker) and whom the description m can describe: no other role in
 // their title, no other gender.
-func (r *registry) describable(m mention) *entity {
+func (r *registry) describable(m mention, speakable func(*entity) bool) *entity {
 	g := genderOf(m.name)
 	for i, e := range r.recent {
 		if i >= describeWindow {
 			break
 		}
-		if !e.actor || e.name == "" || (g != unknownGender && e.gender != unknownGender && e.gender != g) {
+		if !e.actor || e.name == "" || !speakable(e) || (g != unknownGender && e.gender != unknownGender && e.gender != g) {
 			continue
 		}
 		if t := strings.ToLower(e.title); t != "" && !honorifics[t] && !containsAll(strings.Fields(t), []string{m.head}) {
@@ -571,10 +580,12 @@ func (r *registry) pushRecent(e *entity) {
 // Someone only ever mentioned as an object, whose gender is not known, is
 // passed over for an earlier person of the right gender: in "Emily Spanton
 // met officers Quirin and Redouane. ... She told a guard", she is Spanton.
-func (r *registry) gendered(g gender) *entity {
+func (r *registry) gendered(g gender, speakable func(*entity) bool) *entity {
 	var passive *entity
 	for _, e := range r.recent {
 		switch {
+		case !speakable(e):
+			// "Ohio", "Muslim": no one a pronoun stands for.
 		case e.gender == g:
 			return e
 		case e.gender != unknownGender:

@@ -23,6 +23,27 @@ func (x *extractor) nameClass(toks []token, m mention, a, b int) ent.Class {
 	return x.mem.Classify(m.name, ctx)
 }
 
+// speakable: the entity can be credited with words. It is asked of the
+// tagger once, the first time the entity would speak or stand for a
+// pronoun, not when it is named: most names never do either.
+func (x *extractor) speakable(e *entity) bool {
+	if e == nil {
+		return false
+	}
+	if e.class == ent.Unknown {
+		switch {
+		case e.name == "":
+			e.class = ent.Person // "the father": described, not named
+		case e.kind == entPerson && e.title != "":
+			e.class = ent.Person
+		default:
+			e.class = x.mem.Classify(e.name, ent.Context{})
+			x.mem.Learn(e.name, e.class)
+		}
+	}
+	return e.class.CanSpeak()
+}
+
 // speakerName: a mention that names something that can speak. A place or a
 // common word ("D.C.", "Muslim") is no speaker, whatever its position.
 func (x *extractor) speakerName(toks []token, m mention) bool {
