@@ -14,7 +14,7 @@ type Memory struct {
 
 // askKey is a name and the part of its context that Classify reads.
 type askKey struct {
-	name                         string
+	name                        string
 	title, place, speaks, based bool
 }
 
