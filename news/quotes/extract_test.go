@@ -387,6 +387,22 @@ func TestExtractPatterns(t *testing.T) {
 			want: []want{direct("was motivated by the improper purpose of stymying Parliament.", "Court of Session")},
 		},
 		{
+			name: "a city and its state before a title and a name",
+			paras: []string{
+				`Washington, D.C. Mayor Muriel Bowser said "the city is ready for the inauguration."`,
+				`Portland, Ore., Mayor Ted Wheeler said "we will not let this happen again."`,
+			},
+			want: []want{
+				direct("the city is ready for the inauguration.", "Muriel Bowser"),
+				direct("we will not let this happen again.", "Ted Wheeler"),
+			},
+		},
+		{
+			name:  "a country's ministry's spokesman speaks for the ministry",
+			paras: []string{`Iran's foreign ministry spokesman said "the sanctions are illegal and will fail."`},
+			want:  []want{direct("the sanctions are illegal and will fail.", "Iran's foreign ministry").withTitle("spokesman")},
+		},
+		{
 			name:  "a writer's aside after as ends the clause",
 			paras: []string{`The petitioners argued that the true intent was to shut down debate, as the Court noted.`},
 			want:  []want{indirect("the true intent was to shut down debate", "")},

@@ -99,6 +99,9 @@ func (x *extractor) headOf(toks []token, a, b int) mention {
 	if next == nil {
 		return m
 	}
+	if n, ok := x.afterPlace(toks, m, segs); ok {
+		return n
+	}
 	if m.kind == entOrg {
 		// "University of California, San Diego's chancellor, Pradeep Khosla"
 		if n, ok := x.roleAppositive(toks, segs[1:]); ok {
@@ -125,6 +128,28 @@ func (x *extractor) headOf(toks []token, a, b int) mention {
 		}
 	}
 	return m
+}
+
+// afterPlace reads "Washington, D.C. Mayor Muriel Bowser" and "Portland,
+// Ore., Mayor Ted Wheeler": a city, then segments that open with its state,
+// the last one holding the speaker. m is the first segment's head.
+func (x *extractor) afterPlace(toks []token, m mention, segs []segment) (mention, bool) {
+	if (m.kind != entPerson && m.kind != entOrg) || len(m.words) > 3 || len(segs) < 2 {
+		return mention{}, false
+	}
+	for _, s := range segs[1:min(len(segs), 4)] {
+		if s.b <= s.a || !isNameWord(toks[s.a]) {
+			return mention{}, false
+		}
+		e := runEnd(toks, s.a, s.a+1)
+		if ent.Classify(joinText(toks, s.a, e), ent.Context{}) != ent.Place {
+			return mention{}, false
+		}
+		if n := x.segHead(toks, s.a, s.b); n.kind == entPerson || n.kind == entOrg {
+			return n, true
+		}
+	}
+	return mention{}, false
 }
 
 // roleAppositive reads a role segment followed by a name segment, after an
@@ -380,8 +405,11 @@ func (r *headReader) name(i int) (int, mention, bool) {
 				return j, commonNoun(toks, i), true
 			}
 		case ent.Place:
-			// "In Washington, D.C., the senator said": where, not who.
-			return j, mention{}, false
+			if !toks[j-1].poss {
+				// "In Washington, D.C., the senator said": where, not who;
+				// but "Iran's foreign ministry spokesman" is read below.
+				return j, mention{}, false
+			}
 		}
 	}
 	if d, ok := possessorRole(toks, m, j, b); ok && !leadsToName(toks, j, b) {
@@ -460,6 +488,14 @@ func possessorRole(toks []token, m mention, j, b int) (mention, bool) {
 		return mention{}, false
 	}
 	owner := m
+	for o := k - 1; o >= j; o-- {
+		if orgNouns[toks[o].lower] && spokesNouns[toks[k].lower] {
+			// "Iran's foreign ministry spokesman" speaks for the ministry.
+			owner = mention{kind: entOrg, name: joinText(toks, m.a, o+1), words: lowerWords(toks, m.a, o+1), a: m.a, b: o + 1}
+			owner.name = joinRaw(toks, m.a, j) + " " + joinText(toks, j, o+1)
+			break
+		}
+	}
 	d := mention{kind: entDescriptor, head: toks[k].lower, forOrg: &owner, a: m.a, b: k + 1}
 	d.name = joinText(toks, m.a, k+1)
 	d.title = d.name
