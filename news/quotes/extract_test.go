@@ -403,6 +403,19 @@ func TestExtractPatterns(t *testing.T) {
 			want:  []want{direct("the sanctions are illegal and will fail.", "Iran's foreign ministry").withTitle("spokesman")},
 		},
 		{
+			name:  "a quote that is the reported clause is indirect and direct",
+			paras: []string{`After the convention, Ian Campbell told Wikinews that "it can be tough to maintain focus with so many people streaming past."`},
+			want: []want{
+				direct("it can be tough to maintain focus with so many people streaming past.", "Ian Campbell"),
+				indirect("it can be tough to maintain focus with so many people streaming past", "Ian Campbell"),
+			},
+		},
+		{
+			name:  "an aside between the verb and that",
+			paras: []string{`The minister added, however, that the border would stay closed until June.`},
+			want:  []want{indirect("the border would stay closed until June", "The minister")},
+		},
+		{
 			name:  "a writer's aside after as ends the clause",
 			paras: []string{`The petitioners argued that the true intent was to shut down debate, as the Court noted.`},
 			want:  []want{indirect("the true intent was to shut down debate", "")},

@@ -198,6 +198,10 @@ denied dismissed rejected no any`)
 func verbBeforeThat(toks []token, lo, i int) int {
 	for v := i - 1; v >= lo && i-v <= maxGap; v-- {
 		t := toks[v]
+		if t.punct(",") && v > lo {
+			// "added, however, that", "said, in a statement, that"
+			continue
+		}
 		if t.kind != tkWord {
 			return -1
 		}
@@ -235,13 +239,15 @@ func adjunctGap(toks []token, v, i int) bool {
 	for j < i {
 		t := toks[j]
 		switch {
+		case t.punct(","):
+			j++
 		case prepositions[t.lower] || t.is("of", "for", "to"):
 			k := chunkEnd(toks, j+1, i)
 			if k == j+1 {
 				return false
 			}
 			j = k
-		case adverbialAfterVerb[t.lower] || timeWords[t.lower] || strings.HasSuffix(t.lower, "ly") && !t.cap:
+		case adverbialAfterVerb[t.lower] || timeWords[t.lower] || t.is("however", "though", "moreover", "nonetheless", "nevertheless") || strings.HasSuffix(t.lower, "ly") && !t.cap:
 			j++
 		default:
 			return false
@@ -286,18 +292,25 @@ func (x *extractor) reportedClause(p *para, s sentence, v, th int) (indirectFoun
 	if b <= a {
 		return indirectFound{}, false
 	}
-	if toks[a].kind == tkQuote && (b == a+1 || (b == a+2 && toks[a+1].kind == tkPunct)) {
-		// `told Wikinews that "..."`: a direct quote, introduced with "that".
-		return indirectFound{}, false
-	}
 	m := x.sentenceSubject(toks, s, v)
-	return x.clauseFound(p, s, clue{m: m, cue: toks[v].text, verb: v}, a, b)
+	c := clue{m: m, cue: toks[v].text, verb: v}
+	if toks[a].kind == tkQuote && (b == a+1 || (b == a+2 && toks[a+1].kind == tkPunct)) {
+		// `told Wikinews that "..."`: the quote is the reported clause, and
+		// a direct quote as well; the clause is its words.
+		sp := p.spans[toks[a].q]
+		return x.textFound(p, s, c, sp.start, sp.end)
+	}
+	return x.clauseFound(p, s, c, a, b)
 }
 
 // clauseFound is the indirect quote toks[a:b] said by the speaker of c.
 func (x *extractor) clauseFound(p *para, s sentence, c clue, a, b int) (indirectFound, bool) {
+	return x.textFound(p, s, c, p.toks[a].start, p.toks[b-1].end)
+}
+
+// textFound is the indirect quote p.text[start:end] said by the speaker of c.
+func (x *extractor) textFound(p *para, s sentence, c clue, start, end int) (indirectFound, bool) {
 	toks := p.toks
-	start, end := toks[a].start, toks[b-1].end
 	text := strings.TrimRight(p.text[start:end], " .,;:")
 	if len(strings.Fields(text)) < 2 {
 		return indirectFound{}, false
