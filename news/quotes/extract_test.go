@@ -416,6 +416,19 @@ func TestExtractPatterns(t *testing.T) {
 			want:  []want{indirect("the border would stay closed until June", "The minister")},
 		},
 		{
+			name:  "a sentence-long quote after a comma ends the clause",
+			paras: []string{`Asked about it, the company noted that it had switched to a new plastic, "which was more plant-based plastic for greater environmental concerns."`},
+			want: []want{
+				indirect("it had switched to a new plastic", "the company"),
+				direct("which was more plant-based plastic for greater environmental concerns.", "the company"),
+			},
+		},
+		{
+			name:  "a new speaker after a comma ends the clause",
+			paras: []string{`While she agreed that time off was rare for a freelancer, artist Leisha Riddell stressed the need for limits.`},
+			want:  []want{indirect("time off was rare for a freelancer", "")},
+		},
+		{
 			name:  "a writer's aside after as ends the clause",
 			paras: []string{`The petitioners argued that the true intent was to shut down debate, as the Court noted.`},
 			want:  []want{indirect("the true intent was to shut down debate", "")},

@@ -12,6 +12,9 @@ type indirectFound struct {
 	ent  *entity
 }
 
+// longQuoteBytes: a quote longer than this is a sentence, not a fragment.
+const longQuoteBytes = 40
+
 // maxClause bounds the scan for the end of a reported clause, so that a
 // sentence with many "said that" stays linear.
 const maxClause = 400
@@ -347,6 +350,12 @@ func clauseEnd(toks []token, a, b int) int {
 			continue
 		}
 		n := toks[i+1]
+		if n.kind == tkQuote && n.end-n.start > longQuoteBytes {
+			// `... their packaging, "which was more plant-based plastic ..."`:
+			// a sentence-long quote after a comma is a direct quote of its
+			// own, not a fragment of the clause.
+			return i
+		}
 		// ", as the Court noted": the writer's aside, unless "as well as".
 		writersAs := n.is("as") && i+2 < limit && !toks[i+2].is("well", "long", "much", "soon", "far", "many")
 		if clauseCuts[n.lower] || writersAs || (n.is("and") && i+2 < limit && toks[i+2].is("that")) || writerAside(toks, i+1, b) || newSpeaker(toks, i+1, limit) {
@@ -356,18 +365,20 @@ func clauseEnd(toks []token, a, b int) int {
 	return limit
 }
 
-// newSpeaker: ", and she warned", ", but Smith said": a conjunction, a
-// subject and a reporting verb start a clause of their own.
+// newSpeaker: ", and she warned", ", but Smith said", ", artist Leisha
+// Riddell emphasized": after a comma, a subject (perhaps after a
+// conjunction) and a reporting verb start a clause of their own.
 func newSpeaker(toks []token, i, b int) bool {
-	if !toks[i].is("and", "but") {
-		return false
+	a := i
+	if toks[i].is("and", "but") {
+		a++
 	}
-	for j := i + 1; j < b && j <= i+4; j++ {
+	for j := a; j < b && j <= a+5; j++ {
 		t := toks[j]
 		switch {
 		case secondSpeechAct(t):
-			return j > i+1
-		case t.kind != tkWord || !(pronouns[t.lower] || isNameWord(t) || auxWords[t.lower]):
+			return j > a && (toks[j-1].kind == tkWord && (pronouns[toks[j-1].lower] || isNameWord(toks[j-1]) || auxWords[toks[j-1].lower]))
+		case t.kind != tkWord || !(pronouns[t.lower] || isNameWord(t) || auxWords[t.lower] || (roleNouns[t.lower] && j < a+2)):
 			return false
 		}
 	}
