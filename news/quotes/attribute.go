@@ -252,6 +252,12 @@ func (x *extractor) fallback(p *para, si int, qpos []int, k int, pre clue) attri
 			}
 		}
 	}
+	// ... or a later quote of the paragraph, after more quote sentences,
+	// says who spoke (`"A." "B." "C," she said.`).
+	if a, ok := x.laterAttribution(p, si); ok {
+		st.split = true
+		return a
+	}
 	// ... or the sentence before it introduced the speaker.
 	if si > 0 && x.prevSpeech.known {
 		return x.prevSpeech
@@ -286,6 +292,29 @@ func adverbialOnly(toks []token, a, q int) bool {
 	}
 	return true
 }
+
+// laterAttribution looks past the quote-only sentences after sentence si for
+// the first quote with an attribution right after it, a few sentences on.
+func (x *extractor) laterAttribution(p *para, si int) (attribution, bool) {
+	toks := p.toks
+	for j := si + 1; j < len(p.sents) && j <= si+maxLaterSentences; j++ {
+		n := p.sents[j]
+		x.steps++
+		if toks[n.a].kind != tkQuote {
+			return attribution{}, false
+		}
+		if n.b-n.a > 2 {
+			if c := x.parseSuffix(toks, n.a, n.a, n.b); c.m.ok() && c.tight {
+				return x.resolve(c, toks, n), true
+			}
+			return attribution{}, false
+		}
+	}
+	return attribution{}, false
+}
+
+// maxLaterSentences bounds the look ahead for a later attribution.
+const maxLaterSentences = 4
 
 // opensAttribution: the words between the parts of a split quote start with
 // punctuation, the verb or the speaker, not with "and" as in `"A" and "B"`.

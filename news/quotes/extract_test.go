@@ -429,6 +429,17 @@ func TestExtractPatterns(t *testing.T) {
 			want:  []want{indirect("time off was rare for a freelancer", "")},
 		},
 		{
+			name: "attribution after several quote sentences",
+			paras: []string{
+				`Senator Anna Nowak spoke after Governor Jan Kowalski. "We will win." "We will build." "We will not give up," Kowalski said.`,
+			},
+			want: []want{
+				direct("We will win.", "Jan Kowalski"),
+				direct("We will build.", "Jan Kowalski"),
+				direct("We will not give up,", "Jan Kowalski"),
+			},
+		},
+		{
 			name:  "a writer's aside after as ends the clause",
 			paras: []string{`The petitioners argued that the true intent was to shut down debate, as the Court noted.`},
 			want:  []want{indirect("the true intent was to shut down debate", "")},
