@@ -252,15 +252,23 @@ func sentenceNames(toks []token, a, b int) []nameRun {
 // described herself"). "he", "she" and "her" may well be someone else's
 // ("Trump responded that she ...", "Trump attacked her"), so they say
 // nothing here. Words in quotes are not the writer's.
+//
+// In a relative clause on the subject, every personal pronoun is the
+// subject's: "Emily Spanton, 39, who has waived her right to anonymity".
 func pronounGender(toks []token, i, b int) gender {
+	relative := false
 	for j := i; j < b && j-i < maxPhrase*2; j++ {
 		t := toks[j]
 		switch {
+		case t.is("who") && j-i <= 4 && !relative:
+			relative = true
+		case relative && t.punct(",;:—–"):
+			return unknownGender
 		case t.kind == tkQuote || isNameWord(t) || t.is("that", "who", "whom", "whose"):
 			return unknownGender
-		case t.is("his", "himself"):
+		case t.is("his", "himself") || (relative && t.is("he", "him")):
 			return male
-		case t.is("herself"):
+		case t.is("herself") || (relative && t.is("she", "her")):
 			return female
 		}
 	}

@@ -629,3 +629,24 @@ func TestCredited(t *testing.T) {
 		}
 	}
 }
+
+// TestPronounGender: the pronouns that can only refer back to a sentence's
+// subject give its gender; the others say nothing.
+func TestPronounGender(t *testing.T) {
+	for _, tc := range []struct {
+		sentence string
+		want     gender
+	}{
+		{`Amodei voiced his support for the inquiry.`, male},
+		{`Spanton, 39, who has waived her right to anonymity, met the officers.`, female},
+		{`Spanton described herself as a tourist.`, female},
+		{`Trump responded that she had been in office for years.`, unknownGender},
+		{`Trump attacked her record on trade.`, unknownGender},
+		{`Trump met Pence and his wife.`, unknownGender},
+	} {
+		toks := tokenize(tc.sentence, findSpans(tc.sentence))
+		if got := pronounGender(toks, 1, len(toks)); got != tc.want {
+			t.Errorf("%q: gender %d, want %d", tc.sentence, got, tc.want)
+		}
+	}
+}
