@@ -118,6 +118,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if srv != nil {
 			srv.Close()
 		}
+		if ctx.Err() != nil {
+			// Stopped while starting (SIGTERM, or a test's cancel on a busy
+			// machine): a clean shutdown, not a failure.
+			return b.Stop(10 * time.Second)
+		}
 		return err
 	}
 	waitDigests := runDigests(ctx, digests)
