@@ -83,7 +83,7 @@ func Classify(name string, ctx Context) Class {
 	case IsTitle(before) && !placeBefore[before], len(words) > 1 && IsTitle(first) && !orgHeads[last] && !placeHeads[last]:
 		// "Sen. Ted Cruz", "Sultan Qaboos", "President Obama"
 		return Person
-	case stateAbbrev[lower(name)] || isPartyTag(name):
+	case IsStateTag(name):
 		// "D.C.", "Calif.", "R-Texas": where someone is from, never who.
 		return Place
 	case orgHeads[last]:
@@ -201,8 +201,32 @@ func IsCapitalised(s string) bool {
 }
 
 // CanSpeak reports whether a speaker name standing alone, as stored with a
-// quote, names someone who can speak: "Muslim", "D.C." or "Ohio" do not.
-// Quotes extracted before the tagger existed are checked with it on display.
+// quote, can be credited with words: a person, an organisation, or a country
+// or city that "said" for its government. A common word ("Muslim") or a
+// state's abbreviation ("D.C.") cannot. Quotes extracted before the tagger
+// existed are checked with it on display.
+//
+// A definite or indefinite description ("The mother", "a protester") is
+// someone the article does not name, and can speak.
 func CanSpeak(name string) bool {
-	return Classify(name, Context{}).CanSpeak()
+	if det, rest, ok := strings.Cut(name, " "); ok && (det == "The" || det == "the" || det == "A" || det == "a" || det == "An" || det == "an") {
+		f := strings.Fields(rest)
+		if len(f) > 0 && !IsCapitalised(f[len(f)-1]) {
+			return true
+		}
+	}
+	switch Classify(name, Context{}) {
+	case Person, Organization:
+		return true
+	case Place:
+		return !IsStateTag(name)
+	}
+	return false
+}
+
+// IsStateTag reports a state's abbreviation or a party and state after a
+// politician's name ("D.C.", "Calif.", "R-Texas"): never a speaker, whatever
+// its place in the sentence.
+func IsStateTag(name string) bool {
+	return stateAbbrev[lower(name)] || isPartyTag(name)
 }

@@ -45,6 +45,17 @@ func TestClassify(t *testing.T) {
 	}
 }
 
+func TestCanSpeak(t *testing.T) {
+	for name, want := range map[string]bool{
+		"Anna Nowak": true, "NATO": true, "The mother": true, "the army": true, "a protester": true,
+		"Russia": true, "Muslim": false, "D.C.": false, "R-Texas": false, "Republican": false,
+	} {
+		if got := CanSpeak(name); got != want {
+			t.Errorf("CanSpeak(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
 func TestMemory(t *testing.T) {
 	var m Memory
 	if got := m.Recall("Trump"); got != Unknown {

@@ -394,6 +394,7 @@ func (x *extractor) resolve(c clue, toks []token, s sentence) attribution {
 			return a
 		}
 		a.ent = x.reg.entityOf(m)
+		a.named = true
 	case entTitle:
 		a.ent = x.reg.personWithTitle(m.title)
 		if a.ent == nil {
@@ -417,7 +418,7 @@ func (x *extractor) named(a attribution, title string) attribution {
 	if a.ent == nil {
 		return a
 	}
-	if !x.speakable(a.ent) {
+	if !a.named && !x.speakable(a.ent) {
 		// A place or a common word is no speaker: say nothing rather than
 		// something wrong.
 		a.ent = nil

@@ -54,6 +54,9 @@ type attribution struct {
 	cue     string
 	ent     *entity
 	known   bool // a speaker phrase was found, even if it names nobody
+	// named: the speaker phrase was the entity's own name, checked by the
+	// tagger in its sentence, so a place that "said" keeps its words.
+	named bool
 }
 
 // para is one paragraph being read.

@@ -221,8 +221,13 @@ func TestExtractPatterns(t *testing.T) {
 			want:  []want{direct("We pray for peace in this town.", "")},
 		},
 		{
-			name:  "a place as subject is no speaker",
+			name:  "a place as the very subject of said speaks for its government",
 			paras: []string{`In the capital, Ohio said "we will appeal the ruling at once" on Friday.`},
+			want:  []want{direct("we will appeal the ruling at once", "Ohio")},
+		},
+		{
+			name:  "a place before a subject is not the speaker",
+			paras: []string{`In Ohio, officials said "we will appeal the ruling at once" on Friday.`},
 			want:  []want{direct("we will appeal the ruling at once", "")},
 		},
 		{
@@ -619,8 +624,10 @@ func TestCredited(t *testing.T) {
 		{"Anna Nowak", "Anna Nowak"},
 		{"NATO", "NATO"},
 		{"Muslim", ""},
+		{"The mother", "The mother"},
 		{"D.C.", ""},
-		{"Ohio", ""},
+		{"R-Ohio", ""},
+		{"Russia", "Russia"},
 		{"", ""},
 	} {
 		q := Quote{Text: "We are ready.", Speaker: tc.speaker, Title: "x", Kind: Direct}.Credited()

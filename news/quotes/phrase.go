@@ -405,9 +405,10 @@ func (r *headReader) name(i int) (int, mention, bool) {
 				return j, commonNoun(toks, i), true
 			}
 		case ent.Place:
-			if !toks[j-1].poss {
+			if !toks[j-1].poss && !placeSpeaks(toks, i, j) {
 				// "In Washington, D.C., the senator said": where, not who;
-				// but "Iran's foreign ministry spokesman" is read below.
+				// but "Iran's foreign ministry spokesman" is read below,
+				// and "Russia said" speaks for its government.
 				return j, mention{}, false
 			}
 		}

@@ -44,11 +44,29 @@ func (x *extractor) speakable(e *entity) bool {
 	return e.class.CanSpeak()
 }
 
-// speakerName: a mention that names something that can speak. A place or a
-// common word ("D.C.", "Muslim") is no speaker, whatever its position.
+// speakerName: a mention that names something that can speak. A common
+// word ("Muslim") or a state tag ("D.C.") is no speaker, whatever its
+// position; a place speaks only as the very subject of a reporting verb
+// ("Russia said", "said 10 Downing Street"), for its government.
 func (x *extractor) speakerName(toks []token, m mention) bool {
 	if m.kind != entPerson && m.kind != entOrg {
 		return true
 	}
-	return x.nameClass(toks, m, m.a, m.b).CanSpeak()
+	switch x.nameClass(toks, m, m.a, m.b) {
+	case ent.Person, ent.Organization:
+		return true
+	case ent.Place:
+		return placeSpeaks(toks, m.a, m.b) && !ent.IsStateTag(m.name)
+	}
+	return false
+}
+
+// placeSpeaks: the place name toks[a:b] is right before a reporting verb
+// (auxiliaries aside) or right after one.
+func placeSpeaks(toks []token, a, b int) bool {
+	j := b
+	for j < len(toks) && j-b < maxAux && toks[j].kind == tkWord && auxWords[toks[j].lower] {
+		j++
+	}
+	return (j < len(toks) && isVerbAt(toks, j)) || (a > 0 && isVerbAt(toks, a-1))
 }
