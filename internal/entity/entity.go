@@ -52,9 +52,6 @@ type Context struct {
 	// Before and After are the words right before and after the name, as
 	// written ("in", "Sen.", "said", "-based").
 	Before, After string
-	// SentenceStart: the name opens its sentence, where any word is
-	// capitalised.
-	SentenceStart bool
 	// Known is what the article already said the name is (see Memory).
 	Known Class
 }

@@ -16,19 +16,19 @@ func TestClassify(t *testing.T) {
 		{"D-N.Y.", Context{}, Place},
 		{"Muslim", Context{After: "said"}, Other},
 		{"Republican", Context{}, Other},
-		{"Officials", Context{SentenceStart: true, After: "said"}, Other},
-		{"However", Context{SentenceStart: true}, Other},
+		{"Officials", Context{After: "said"}, Other},
+		{"However", Context{}, Other},
 		{"Paris", Context{Before: "in"}, Place},
 		{"Texas", Context{}, Place},
 		{"United States", Context{Before: "the"}, Place},
 		{"United States", Context{After: "said"}, Place},
 		{"Clinton", Context{After: "said"}, Person},
-		{"Clinton", Context{SentenceStart: true}, Person},
+		{"Clinton", Context{}, Person},
 		{"Clinton", Context{Before: "in"}, Place},
-		{"Trump", Context{SentenceStart: true, After: "told"}, Person},
+		{"Trump", Context{After: "told"}, Person},
 		{"NATO", Context{}, Organization},
 		{"BBC", Context{}, Organization},
-		{"WASHINGTON", Context{SentenceStart: true}, Place},
+		{"WASHINGTON", Context{}, Place},
 		{"Amnesty International", Context{}, Organization},
 		{"the Coast Guard", Context{After: "said"}, Organization},
 		{"Carmel Valley", Context{}, Place},
@@ -69,7 +69,7 @@ func TestMemory(t *testing.T) {
 			t.Errorf("Recall(%q) = %v, want %v", name, got, want)
 		}
 	}
-	if got := m.Classify("Trump", Context{SentenceStart: true}); got != Person {
+	if got := m.Classify("Trump", Context{}); got != Person {
 		t.Errorf("Classify(Trump) with memory = %v, want person", got)
 	}
 }

@@ -13,7 +13,7 @@ func (x *extractor) nameClass(toks []token, m mention, a, b int) ent.Class {
 		return ent.Other
 	}
 	x.steps++
-	ctx := ent.Context{SentenceStart: a == 0 || toks[a-1].punct(".!?") || toks[a-1].kind == tkQuote}
+	var ctx ent.Context
 	if a > 0 && toks[a-1].kind == tkWord {
 		ctx.Before = toks[a-1].text
 	}
