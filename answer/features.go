@@ -1,10 +1,8 @@
 package answer
 
-import "github.com/newsbot/newsbot/internal/lexicon"
-
 // FeatureVersion changes whenever a feature's meaning changes, so a model
 // fitted on other features is refused (see Load).
-const FeatureVersion = 1
+const FeatureVersion = 3
 
 // The features of a candidate sentence, by index in a feature vector.
 const (
@@ -26,6 +24,17 @@ const (
 	FPronounLed          // the sentence starts with a pronoun (its subject is in the previous one)
 	FShort               // the sentence is short (under eight words)
 	FAcronym             // a word of the question is the initials of a name the sentence holds
+	FLexType             // lex × type: the question's words and the answer's kind together
+	FNearType            // near × type: the answer's kind right after the question's words
+	FLexTypeNear         // lex × type_near
+	FTypePerson          // type, for questions asking who
+	FTypePlace           // type, for questions asking where
+	FTypeNumber          // type, for questions asking how many or how much
+	FTypeDate            // type, for questions asking when
+	FTypeUnit            // the quantity holds the unit asked for (money, percent, age, ...)
+	FWindow              // lex over the sentence and its neighbours together
+	FParagraph           // lex over the sentence's paragraph
+	FWindowType          // window × type
 	NumFeatures
 )
 
@@ -33,7 +42,8 @@ const (
 var FeatureNames = []string{
 	"lex", "related", "bigram", "near", "coverage", "article", "rank", "missing_names",
 	"type", "type_near", "type_head", "type_general", "quote", "quote_asked", "lead", "pronoun_led",
-	"short", "acronym",
+	"short", "acronym", "lex_type", "near_type", "lex_type_near", "type_person", "type_place",
+	"type_number", "type_date", "type_unit", "window", "paragraph", "window_type",
 }
 
 // Evidence computes the answer-type features of a sentence for a question:
@@ -47,6 +57,19 @@ func Evidence(q Question, s Sentence, known map[string]bool, to map[string][]str
 		x[FTypeGeneral] = t
 	default:
 		x[FType] = t
+	}
+	switch q.Kind {
+	case KindPerson:
+		x[FTypePerson] = t
+	case KindPlace:
+		x[FTypePlace] = t
+	case KindNumber:
+		x[FTypeNumber] = t
+		if t == 1 && q.Unit != UnitAny {
+			x[FTypeUnit] = 1
+		}
+	case KindDate:
+		x[FTypeDate] = t
 	}
 	if t > 0 {
 		switch q.Kind {
@@ -63,6 +86,17 @@ func Evidence(q Question, s Sentence, known map[string]bool, to map[string][]str
 			x[FTypeHead] = float64(nameNearHead(s.Text, s.Tokens, to, head, known)) / 2
 		}
 	}
+}
+
+// Interactions adds the products of features a linear model cannot combine
+// on its own: a sentence that holds the question's words and the kind of
+// answer asked for is worth more than the sum of the two.
+func Interactions(x []float64) {
+	t := x[FType] + x[FTypeGeneral]
+	x[FLexType] = x[FLex] * t
+	x[FNearType] = x[FNear] * t
+	x[FLexTypeNear] = x[FLex] * x[FTypeNear]
+	x[FWindowType] = x[FWindow] * t
 }
 
 // Acronym reports whether word (as typed, "BU") spells the initials of a
@@ -88,7 +122,3 @@ func Acronym(word string, s Sentence) bool {
 	}
 	return false
 }
-
-// Class re-exports the lexicon's classes of names for callers of this
-// package.
-type Class = lexicon.Class

@@ -1,7 +1,7 @@
 // Package answer decides which sentence answers a question: the features of a
-// candidate sentence, the logistic model that weighs them into a probability,
-// the threshold under which newsbot abstains, and the fitting of both by
-// cross-validation (see train_test.go: go test ./answer -run TestTrain -update).
+// candidate sentence, the model that ranks candidates, the model that decides
+// whether the best of them answers at all, and the fitting of both with
+// cross-validation (train_test.go: go test ./answer -run TestTrain -update).
 package answer
 
 import (
@@ -10,31 +10,59 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 )
 
-// Model is a fitted logistic regression over Features.
+// Model ranks the candidate sentences of a question and decides whether the
+// best answers.
 type Model struct {
 	// Version and Features name the feature extraction the weights were
-	// fitted on; a model whose list differs from Features is stale.
-	Version  int       `json:"version"`
-	Features []string  `json:"features"`
-	Weights  []float64 `json:"weights"`
-	Bias     float64   `json:"bias"`
-	// Threshold is the probability under which the best candidate is no
-	// answer: chosen by cross-validation.
+	// fitted on; a model whose list differs from FeatureNames is stale.
+	Version  int      `json:"version"`
+	Features []string `json:"features"`
+	// Ranker scores a candidate: fitted to make the right sentence the most
+	// likely of its question's (a conditional logit).
+	Ranker Linear `json:"rank"`
+	// Answerable is the probability that the best candidate answers, from
+	// ConfidenceNames: a logistic regression.
+	Answerable Linear `json:"answerable"`
+	// Threshold is the probability under which Ask abstains, chosen so that
+	// few answerable questions are abstained on.
 	Threshold float64 `json:"threshold"`
-	// Means and Scales standardise each feature before weighing it.
-	Means  []float64 `json:"means"`
-	Scales []float64 `json:"scales"`
+	// MinCoverage is the share of the question's weight the best
+	// candidate's article must hold: under it the index does not know the
+	// story at all, however the sentences rank.
+	MinCoverage float64 `json:"min_coverage"`
 	// Trained says which data and which command made the model.
 	Trained string `json:"trained"`
 }
+
+// Linear is a weighted sum of standardised features.
+type Linear struct {
+	Weights []float64 `json:"weights"`
+	Bias    float64   `json:"bias"`
+	Means   []float64 `json:"means"`
+	Scales  []float64 `json:"scales"`
+}
+
+// Score is the weighted sum for x.
+func (l *Linear) Score(x []float64) float64 {
+	z := l.Bias
+	for i, v := range x {
+		z += l.Weights[i] * (v - l.Means[i]) / l.Scales[i]
+	}
+	return z
+}
+
+// ConfidenceNames are the features of a question's ranked candidates that
+// say whether the best one answers.
+var ConfidenceNames = []string{"top_score", "margin", "top_share", "log_candidates", "top_lex", "top_coverage", "top_missing_names", "top_type", "top_type_near", "top_unit", "top_near"}
 
 //go:embed model.json
 var modelJSON []byte
 
 // Default is the committed model. It panics at start-up when model.json does
-// not fit this code: a test catches that before a release can.
+// not fit this code; TestCommittedModel catches that first.
 var Default = mustLoad(modelJSON)
 
 func mustLoad(b []byte) *Model {
@@ -55,130 +83,84 @@ func Load(b []byte) (*Model, error) {
 		return nil, fmt.Errorf("answer: model fitted on features v%d %v, code has v%d %v: run go test ./answer -run TestTrain -update",
 			m.Version, m.Features, FeatureVersion, FeatureNames)
 	}
-	n := len(FeatureNames)
-	if len(m.Weights) != n || len(m.Means) != n || len(m.Scales) != n {
-		return nil, fmt.Errorf("answer: model has %d weights for %d features", len(m.Weights), n)
+	if !m.Ranker.fits(len(FeatureNames)) || !m.Answerable.fits(len(ConfidenceNames)) {
+		return nil, fmt.Errorf("answer: model weights do not fit %d features and %d confidence features", len(FeatureNames), len(ConfidenceNames))
 	}
 	return &m, nil
 }
 
-// Prob is the probability that a candidate with features x answers.
-func (m *Model) Prob(x []float64) float64 {
-	z := m.Bias
-	for i, v := range x {
-		z += m.Weights[i] * (v - m.Means[i]) / m.Scales[i]
+func (l *Linear) fits(n int) bool {
+	return len(l.Weights) == n && len(l.Means) == n && len(l.Scales) == n
+}
+
+// Ranked is a question's candidates in order, best first, with the
+// probability that the best one answers.
+type Ranked struct {
+	Order []int     // candidate indexes, best first
+	Score []float64 // each candidate's ranking score, by candidate index
+	// Prob is the probability that the best candidate answers.
+	Prob float64
+}
+
+// Rank orders the candidates (their feature vectors) of one question.
+func (m *Model) Rank(xs [][]float64) Ranked {
+	r := m.Order(xs)
+	if len(xs) > 0 && xs[r.Order[0]][FCoverage] >= m.MinCoverage {
+		r.Prob = sigmoid(m.Answerable.Score(Confidence(xs, r)))
 	}
-	return sigmoid(z)
+	return r
+}
+
+// Confidence computes ConfidenceNames for ranked candidates.
+func Confidence(xs [][]float64, r Ranked) []float64 {
+	top := r.Order[0]
+	s1 := r.Score[top]
+	margin := 4.0 // a lone candidate: as clear as a wide margin
+	if len(r.Order) > 1 {
+		margin = min(s1-r.Score[r.Order[1]], 4)
+	}
+	var sum float64
+	for _, s := range r.Score {
+		sum += math.Exp(s - s1)
+	}
+	x := xs[top]
+	return []float64{s1, margin, 1 / sum, math.Log(float64(len(xs))), x[FLex], x[FCoverage], x[FMissingNames], x[FType] + x[FTypeGeneral], x[FTypeNear], x[FTypeUnit], x[FNear]}
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
-// Fit fits a logistic regression with an L2 penalty by Newton's method:
-// deterministic, and exact enough in a few dozen steps for a few dozen
-// features. xs are feature vectors, ys their labels (1 answers, 0 not).
-func Fit(xs [][]float64, ys []float64, l2 float64) *Model {
-	n := len(FeatureNames)
-	m := &Model{Version: FeatureVersion, Features: slices.Clone(FeatureNames),
-		Weights: make([]float64, n), Means: make([]float64, n), Scales: make([]float64, n)}
-	for j := 0; j < n; j++ {
-		var s, ss float64
-		for _, x := range xs {
-			s += x[j]
-		}
-		mean := s / float64(max(len(xs), 1))
-		for _, x := range xs {
-			ss += (x[j] - mean) * (x[j] - mean)
-		}
-		sd := math.Sqrt(ss / float64(max(len(xs), 1)))
-		if sd < 1e-9 {
-			sd = 1
-		}
-		m.Means[j], m.Scales[j] = mean, sd
-	}
-	// Standardised design with the bias as the last column.
-	d := n + 1
-	z := make([][]float64, len(xs))
+// Order ranks candidates by the ranking score alone.
+func (m *Model) Order(xs [][]float64) Ranked {
+	r := Ranked{Order: make([]int, len(xs)), Score: make([]float64, len(xs))}
 	for i, x := range xs {
-		z[i] = make([]float64, d)
-		for j := 0; j < n; j++ {
-			z[i][j] = (x[j] - m.Means[j]) / m.Scales[j]
-		}
-		z[i][n] = 1
+		r.Order[i] = i
+		r.Score[i] = m.Ranker.Score(x)
 	}
-	w := make([]float64, d)
-	for iter := 0; iter < 50; iter++ {
-		grad := make([]float64, d)
-		hess := make([][]float64, d)
-		for j := range hess {
-			hess[j] = make([]float64, d)
-		}
-		for i, zi := range z {
-			var s float64
-			for j, v := range zi {
-				s += w[j] * v
-			}
-			p := sigmoid(s)
-			r := p * (1 - p)
-			for j, vj := range zi {
-				grad[j] += (p - ys[i]) * vj
-				for k := j; k < d; k++ {
-					hess[j][k] += r * vj * zi[k]
-				}
-			}
-		}
-		for j := 0; j < d; j++ {
-			for k := 0; k < j; k++ {
-				hess[j][k] = hess[k][j]
-			}
-			if j < n { // the bias is not penalised
-				grad[j] += l2 * w[j]
-				hess[j][j] += l2
-			}
-			hess[j][j] += 1e-9
-		}
-		step := solve(hess, grad)
-		var size float64
-		for j := range w {
-			w[j] -= step[j]
-			size = max(size, math.Abs(step[j]))
-		}
-		if size < 1e-8 {
-			break
-		}
-	}
-	copy(m.Weights, w[:n])
-	m.Bias = w[n]
-	return m
+	sort.SliceStable(r.Order, func(a, b int) bool { return r.Score[r.Order[a]] > r.Score[r.Order[b]] })
+	return r
 }
 
-// solve solves a x = b for a symmetric positive definite a (Gaussian
-// elimination with partial pivoting; a and b are consumed).
-func solve(a [][]float64, b []float64) []float64 {
-	n := len(b)
-	for c := 0; c < n; c++ {
-		p := c
-		for r := c + 1; r < n; r++ {
-			if math.Abs(a[r][c]) > math.Abs(a[p][c]) {
-				p = r
-			}
+// MaxAnswers is how many answers Ask gives at most.
+const MaxAnswers = 3
+
+// altMargin is how far below the best score another sentence may rank and
+// still be offered: e^-3, a twentieth of the best's odds.
+const altMargin = 3.0
+
+// Answers picks the candidates to offer, best first: up to MaxAnswers with
+// distinct texts, each close enough to the best.
+func (r Ranked) Answers(texts []string) []int {
+	var out []int
+	seen := map[string]bool{}
+	for _, i := range r.Order {
+		if len(out) == MaxAnswers || r.Score[i] < r.Score[r.Order[0]]-altMargin {
+			break
 		}
-		a[c], a[p] = a[p], a[c]
-		b[c], b[p] = b[p], b[c]
-		for r := c + 1; r < n; r++ {
-			f := a[r][c] / a[c][c]
-			for k := c; k < n; k++ {
-				a[r][k] -= f * a[c][k]
-			}
-			b[r] -= f * b[c]
+		if seen[texts[i]] {
+			continue
 		}
+		seen[texts[i]] = true
+		out = append(out, i)
 	}
-	x := make([]float64, n)
-	for r := n - 1; r >= 0; r-- {
-		s := b[r]
-		for k := r + 1; k < n; k++ {
-			s -= a[r][k] * x[k]
-		}
-		x[r] = s / a[r][r]
-	}
-	return x
+	return out
 }

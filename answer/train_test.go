@@ -7,10 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"os"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/newsbot/newsbot/answer"
@@ -26,6 +28,11 @@ var trainingSets = []string{"testdata/qa-dev.jsonl", "testdata/qa-extra.jsonl"}
 
 // l2 is the ridge penalty on standardised weights.
 const l2 = 1.0
+
+// minCoverage is the share of a question's weight an article must hold to
+// answer from it (answer.Model.MinCoverage): a question about a story the
+// index does not have is abstained on whatever the ranker thinks.
+const minCoverage = 0.5
 
 // maxFalseAbstain is the share of answerable questions the threshold may
 // abstain on.
@@ -47,11 +54,25 @@ type example struct {
 	good  []bool
 }
 
+// TestTrain checks the committed model on its training data; with -update it
+// cross-validates (5 folds by article), fits the final model on every
+// question and writes model.json.
 func TestTrain(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds an index of the sample")
 	}
 	exs := examples(t)
+	if !*update {
+		committed := evaluate(answer.Default, exs)
+		t.Logf("committed model on its training data: %s", committed)
+		// Floors a little under the figures of the committed model (see
+		// its Trained note): a change to features or retrieval that
+		// loses answers fails here until the model is fitted again.
+		if committed.rate1() < 0.60 || committed.rate3() < 0.80 || committed.abstain() < 0.15 {
+			t.Errorf("committed model: %s; below the floors (answer@1 0.60, @3 0.80, abstained 0.15)", committed)
+		}
+		return
+	}
 	folds := 5
 	var cv scores
 	for f := 0; f < folds; f++ {
@@ -63,73 +84,101 @@ func TestTrain(t *testing.T) {
 				train = append(train, e)
 			}
 		}
-		m := fit(train)
-		cv.add(evaluate(m, test))
+		cv.add(evaluate(fit(train), test))
 	}
 	final := fit(exs)
 	self := evaluate(final, exs)
 	t.Logf("cross-validated (5 folds by article): %s", cv)
 	t.Logf("final model on its training data:     %s", self)
-	if *update {
-		final.Trained = fmt.Sprintf("go test ./answer -run TestTrain -update; data %s (%d questions); l2 %g; "+
-			"cross-validated %s; on training data %s", strings.Join(trainingSets, ", "), len(exs), l2, cv, self)
-		b, err := json.MarshalIndent(final, "", "  ")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile("model.json", append(b, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
+	final.Trained = fmt.Sprintf("go test ./answer -run TestTrain -update; data %s (%d questions); l2 %g; "+
+		"cross-validated %s; on training data %s", strings.Join(trainingSets, ", "), len(exs), l2, cv, self)
+	b, err := json.MarshalIndent(final, "", "  ")
+	if err != nil {
+		t.Fatal(err)
 	}
-	// The committed model must hold on its own training data what it held
-	// when it was fitted (the figures in its Trained note), give or take
-	// floating point.
-	committed := evaluate(answer.Default, exs)
-	t.Logf("committed model on the training data:  %s", committed)
-	if committed.rate1() < 0.80 || committed.rate3() < 0.90 || committed.abstain() < 0.75 {
-		t.Errorf("committed model: %s; below the floors (answer@1 0.80, @3 0.90, abstained 0.75)", committed)
+	if err := os.WriteFile("model.json", append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
-// fit fits a model on examples and chooses its threshold on them.
+// fit fits a model on examples: the ranker on all of them, the answerable
+// model on confidence features that rankers fitted without each question's
+// fold computed (what the model sees at run time is a ranker that did not
+// train on the question), and the threshold on those.
 func fit(exs []example) *answer.Model {
+	m := &answer.Model{Version: answer.FeatureVersion, Features: answer.FeatureNames, Ranker: fitRank(exs), MinCoverage: minCoverage}
+	conf := make([][]float64, len(exs))
+	inner := 5
+	for f := 0; f < inner; f++ {
+		var train []example
+		for _, e := range exs {
+			if fold(e.group+"/inner", inner) != f {
+				train = append(train, e)
+			}
+		}
+		sub := &answer.Model{Ranker: fitRank(train)}
+		for i, e := range exs {
+			if fold(e.group+"/inner", inner) == f && len(e.cands) > 0 {
+				xs := features(e)
+				conf[i] = answer.Confidence(xs, sub.Order(xs))
+			}
+		}
+	}
 	var xs [][]float64
 	var ys []float64
-	for _, e := range exs {
-		for i, c := range e.cands {
-			xs = append(xs, c.Features)
-			y := 0.0
-			if e.good[i] {
-				y = 1
-			}
-			ys = append(ys, y)
+	for i, e := range exs {
+		if conf[i] == nil {
+			continue
 		}
-	}
-	m := answer.Fit(xs, ys, l2)
-	// The threshold: the highest that abstains on at most maxFalseAbstain
-	// of the answerable questions, the best candidate's probability being
-	// what Ask compares.
-	var tops []float64
-	for _, e := range exs {
+		xs = append(xs, conf[i])
+		y := 0.0
 		if len(e.item.Answers) > 0 {
-			tops = append(tops, best(m, e))
+			y = 1
 		}
+		ys = append(ys, y)
+	}
+	m.Answerable = answer.FitLogistic(xs, ys, l2)
+	// The threshold: the highest that abstains on at most maxFalseAbstain
+	// of the answerable questions.
+	var tops []float64
+	for i, e := range exs {
+		if len(e.item.Answers) == 0 {
+			continue
+		}
+		p := 0.0 // no candidate, or too little of the question in the article
+		if conf[i] != nil && topCoverage(m, e) >= minCoverage {
+			p = sigmoid(m.Answerable.Score(conf[i]))
+		}
+		tops = append(tops, p)
 	}
 	sort.Float64s(tops)
-	k := int(maxFalseAbstain * float64(len(tops)))
-	if k < len(tops) {
+	if k := int(maxFalseAbstain * float64(len(tops))); k < len(tops) {
 		m.Threshold = tops[k]
 	}
 	return m
 }
 
-func best(m *answer.Model, e example) float64 {
-	p := 0.0
-	for _, c := range e.cands {
-		p = max(p, m.Prob(c.Features))
+func topCoverage(m *answer.Model, e example) float64 {
+	xs := features(e)
+	return xs[m.Order(xs).Order[0]][answer.FCoverage]
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+func fitRank(exs []example) answer.Linear {
+	var groups []answer.Group
+	for _, e := range exs {
+		groups = append(groups, answer.Group{X: features(e), Good: e.good})
 	}
-	return p
+	return answer.FitRank(groups, l2)
+}
+
+func features(e example) [][]float64 {
+	xs := make([][]float64, len(e.cands))
+	for i, c := range e.cands {
+		xs[i] = c.Features
+	}
+	return xs
 }
 
 // scores are the figures score.py gives, counted.
@@ -159,17 +208,11 @@ func (s scores) String() string {
 func evaluate(m *answer.Model, exs []example) scores {
 	var s scores
 	for _, e := range exs {
-		type ranked struct {
-			p    float64
-			good bool
-			text string
+		var r answer.Ranked
+		if len(e.cands) > 0 {
+			r = m.Rank(features(e))
 		}
-		rs := make([]ranked, len(e.cands))
-		for i, c := range e.cands {
-			rs[i] = ranked{m.Prob(c.Features), e.good[i], c.Text}
-		}
-		sort.SliceStable(rs, func(i, j int) bool { return rs[i].p > rs[j].p })
-		abstain := len(rs) == 0 || rs[0].p < m.Threshold
+		abstain := len(e.cands) == 0 || r.Prob < m.Threshold
 		if len(e.item.Answers) == 0 {
 			s.unanswerable++
 			if abstain {
@@ -182,24 +225,18 @@ func evaluate(m *answer.Model, exs []example) scores {
 			s.falseAbstain++
 			continue
 		}
-		seen := map[string]bool{}
-		n := 0
-		for _, r := range rs {
-			if n == 3 || r.p < rs[0].p*0.2 {
-				break
-			}
-			if seen[r.text] {
-				continue
-			}
-			seen[r.text] = true
-			if r.good {
+		texts := make([]string, len(e.cands))
+		for i, c := range e.cands {
+			texts[i] = c.Text
+		}
+		for n, i := range r.Answers(texts) {
+			if e.good[i] {
 				if n == 0 {
 					s.at1++
 				}
 				s.at3++
 				break
 			}
-			n++
 		}
 	}
 	return s
@@ -211,33 +248,55 @@ func fold(group string, n int) int {
 	return int(h.Sum32() % uint32(n))
 }
 
+var (
+	examplesOnce sync.Once
+	examplesErr  error
+	exampleSet   []example
+)
+
+// examples ingests the sample into a temporary library and extracts the
+// candidates of every training question, once per test binary.
 func examples(t *testing.T) []example {
 	t.Helper()
-	dir := t.TempDir()
+	examplesOnce.Do(func() { exampleSet, examplesErr = loadExamples() })
+	if examplesErr != nil {
+		t.Fatal(examplesErr)
+	}
+	return exampleSet
+}
+
+func loadExamples() ([]example, error) {
+	dir, err := os.MkdirTemp("", "newsbot-answer-train")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
 	ctx := context.Background()
 	lib, err := ingest.Open(ctx, dir, nil)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	t.Cleanup(func() { lib.Close() })
+	defer lib.Close()
 	if _, err := lib.IngestFS(ctx, sample.FS(), sample.Articles(), ingest.FileOptions{}); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	var exs []example
 	for _, path := range trainingSets {
 		f, err := os.Open(path)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
 			var q qaItem
 			if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-				t.Fatalf("%s: %v", path, err)
+				f.Close()
+				return nil, fmt.Errorf("%s: %w", path, err)
 			}
 			cands, err := lib.Index.AskCandidates(ctx, q.Question, index.Scope{})
 			if err != nil {
-				t.Fatalf("%s: %v", q.ID, err)
+				f.Close()
+				return nil, fmt.Errorf("%s: %w", q.ID, err)
 			}
 			e := example{item: q, group: q.URL + "|" + q.Title, cands: cands, good: make([]bool, len(cands))}
 			if q.URL == "" && q.Title == "" {
@@ -250,7 +309,7 @@ func examples(t *testing.T) []example {
 		}
 		f.Close()
 	}
-	return exs
+	return exs, nil
 }
 
 func sameArticle(c index.Candidate, q qaItem) bool {

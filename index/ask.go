@@ -57,13 +57,11 @@ type Candidate struct {
 	// para and firstMatch place the sentence for rendering.
 	para       int
 	firstMatch int
-	prob       float64
 }
 
 const (
-	askArticles   = 8 // articles whose sentences are ranked
-	askMaxAnswers = 3
-	askRelated    = 3
+	askArticles = 8 // articles whose sentences are ranked
+	askRelated  = 3 // articles offered when Ask abstains
 )
 
 // Ask answers a question with up to three sentences from the articles in scope,
@@ -79,12 +77,19 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 	if err != nil {
 		return nil, err
 	}
-	model := answer.Default
-	for i := range cands {
-		cands[i].prob = model.Prob(cands[i].Features)
+	if len(cands) == 0 {
+		res.Abstained = true
+		res.Related = arts[:min(len(arts), askRelated)]
+		return res, nil
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].prob > cands[j].prob })
-	if len(cands) == 0 || cands[0].prob < model.Threshold {
+	xs := make([][]float64, len(cands))
+	texts := make([]string, len(cands))
+	for i, c := range cands {
+		xs[i], texts[i] = c.Features, c.Text
+	}
+	model := answer.Default
+	ranked := model.Rank(xs)
+	if ranked.Prob < model.Threshold {
 		res.Abstained = true
 		res.Related = arts[:min(len(arts), askRelated)]
 		return res, nil
@@ -95,19 +100,16 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 			qterms[r] = true
 		}
 	}
-	seen := map[string]bool{}
-	for _, c := range cands {
-		// Later answers must still be likely: a second sentence far below
-		// the first is noise, not an alternative.
-		if len(res.Answers) == askMaxAnswers || c.prob < cands[0].prob*0.2 {
-			break
-		}
+	for n, i := range ranked.Answers(texts) {
+		c := cands[i]
 		text := trimAnswer(c.Text, c.firstMatch)
-		if seen[text] {
-			continue
+		// The first answer carries the model's confidence that it
+		// answers; the others, their share of it.
+		p := ranked.Prob * math.Exp(ranked.Score[i]-ranked.Score[ranked.Order[0]])
+		if n == 0 {
+			p = ranked.Prob
 		}
-		seen[text] = true
-		ans := Answer{Text: text, Markdown: ix.highlight(text, qterms, MaxAnswerRunes+2), Article: c.Article, Score: round(c.prob)}
+		ans := Answer{Text: text, Markdown: ix.highlight(text, qterms, MaxAnswerRunes+2), Article: c.Article, Score: round(p)}
 		if qt := quoteIn(c.Article, c.para, c.Text); qt != nil && qt.Speaker != "" {
 			ans.Speaker, ans.SpeakerTitle = qt.Speaker, qt.Title
 		}
@@ -517,6 +519,24 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 				}
 			}
 		}
+		union := func(keep func(j int) bool) float64 {
+			seen := map[string]bool{}
+			w := 0.0
+			for j := max(0, i-8); j < min(len(sents), i+9); j++ {
+				if !keep(j) {
+					continue
+				}
+				for t := range sents[j].matched {
+					if !seen[t] {
+						seen[t] = true
+						w += weight(t)
+					}
+				}
+			}
+			return w / wtotal
+		}
+		x[answer.FWindow] = union(func(j int) bool { return j >= i-1 && j <= i+1 && sents[j].para == s.para })
+		x[answer.FParagraph] = union(func(j int) bool { return sents[j].para == s.para })
 		x[answer.FLex] = lex / wtotal
 		x[answer.FRelated] = rel / wtotal
 		if len(m.pairs) > 0 {
@@ -552,6 +572,7 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 				x[answer.FAcronym] = 1
 			}
 		}
+		answer.Interactions(x)
 		out = append(out, Candidate{Text: s.text, Article: a, Features: x, para: s.para, firstMatch: max(s.firstMatch, 0)})
 	}
 	return out
