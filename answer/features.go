@@ -2,39 +2,44 @@ package answer
 
 // FeatureVersion changes whenever a feature's meaning changes, so a model
 // fitted on other features is refused (see Load).
-const FeatureVersion = 3
+const FeatureVersion = 5
 
 // The features of a candidate sentence, by index in a feature vector.
 const (
-	FLex          = iota // IDF-weighted share of the question's words the sentence holds (title words count less)
-	FRelated             // the same share for words matched only through WordNet (synonyms, derivations)
-	FBigram              // share of the question's adjacent word pairs the sentence holds adjacent
-	FNear                // question words held by the previous and next sentences
-	FCoverage            // share of the question's weight found anywhere in the article
-	FArticle             // the article's retrieval score, relative to the best article's
-	FRank                // the article's retrieval rank, 0 for the best
-	FMissingNames        // names of the question the article does not hold
-	FType                // evidence of the kind of answer asked for, beyond what the question says
-	FTypeNear            // that evidence within a few words of a matched word
-	FTypeHead            // a new name right by the noun the question asks about
-	FTypeGeneral         // evidence for questions that name no kind (what, why)
-	FQuote               // the sentence carries a quote
-	FQuoteAsked          // ... by the speaker the question names
-	FLead                // the article's first sentence
-	FPronounLed          // the sentence starts with a pronoun (its subject is in the previous one)
-	FShort               // the sentence is short (under eight words)
-	FAcronym             // a word of the question is the initials of a name the sentence holds
-	FLexType             // lex × type: the question's words and the answer's kind together
-	FNearType            // near × type: the answer's kind right after the question's words
-	FLexTypeNear         // lex × type_near
-	FTypePerson          // type, for questions asking who
-	FTypePlace           // type, for questions asking where
-	FTypeNumber          // type, for questions asking how many or how much
-	FTypeDate            // type, for questions asking when
-	FTypeUnit            // the quantity holds the unit asked for (money, percent, age, ...)
-	FWindow              // lex over the sentence and its neighbours together
-	FParagraph           // lex over the sentence's paragraph
-	FWindowType          // window × type
+	FLex           = iota // IDF-weighted share of the question's words the sentence holds (title words count less)
+	FRelated              // the same share for words matched only through WordNet (synonyms, derivations)
+	FBigram               // share of the question's adjacent word pairs the sentence holds adjacent
+	FNear                 // question words held by the previous and next sentences
+	FCoverage             // share of the question's weight found anywhere in the article
+	FArticle              // the article's retrieval score, relative to the best article's
+	FRank                 // the article's retrieval rank, 0 for the best
+	FMissingNames         // names of the question the article does not hold
+	FType                 // evidence of the kind of answer asked for, beyond what the question says
+	FTypeNear             // that evidence within a few words of a matched word
+	FTypeHead             // a new name right by the noun the question asks about
+	FTypeGeneral          // evidence for questions that name no kind (what, why)
+	FQuote                // the sentence carries a quote
+	FQuoteAsked           // ... by the speaker the question names
+	FLead                 // the article's first sentence
+	FPronounLed           // the sentence starts with a pronoun (its subject is in the previous one)
+	FShort                // the sentence is short (under eight words)
+	FAcronym              // a word of the question is the initials of a name the sentence holds
+	FLexType              // lex × type: the question's words and the answer's kind together
+	FNearType             // near × type: the answer's kind right after the question's words
+	FLexTypeNear          // lex × type_near
+	FTypePerson           // type, for questions asking who
+	FTypePlace            // type, for questions asking where
+	FTypeNumber           // type, for questions asking how many or how much
+	FTypeDate             // type, for questions asking when
+	FTypeUnit             // the quantity holds the unit asked for (money, percent, age, ...)
+	FWindow               // lex over the sentence and its neighbours together
+	FParagraph            // lex over the sentence's paragraph
+	FWindowType           // window × type
+	FEntityContext        // the question's words around the best thing of the kind asked for
+	FHead                 // the sentence holds the noun the question asks about ("which hospital")
+	FTypeCount            // how many things of the kind asked for the sentence holds (a list holds many)
+	FPosition             // 1 for the article's first sentence, falling with distance from the top
+	FQuoteLex             // quote_asked × lex: the speaker's quote on the question's topic
 	NumFeatures
 )
 
@@ -43,7 +48,7 @@ var FeatureNames = []string{
 	"lex", "related", "bigram", "near", "coverage", "article", "rank", "missing_names",
 	"type", "type_near", "type_head", "type_general", "quote", "quote_asked", "lead", "pronoun_led",
 	"short", "acronym", "lex_type", "near_type", "lex_type_near", "type_person", "type_place",
-	"type_number", "type_date", "type_unit", "window", "paragraph", "window_type",
+	"type_number", "type_date", "type_unit", "window", "paragraph", "window_type", "entity_context", "head", "type_count", "position", "quote_lex",
 }
 
 // Evidence computes the answer-type features of a sentence for a question:
@@ -52,6 +57,8 @@ var FeatureNames = []string{
 // matches; head is the index term of the question's head noun.
 func Evidence(q Question, s Sentence, known map[string]bool, to map[string][]string, head string, x []float64) {
 	t := typeEvidence(q, s.Text, s.Tokens, known)
+	x[FEntityContext] = entityContext(q, s, known)
+	x[FTypeCount] = float64(min(len(typedSpans(q, s, known)), 5))
 	switch q.Kind {
 	case KindAny, KindReason:
 		x[FTypeGeneral] = t
@@ -97,6 +104,7 @@ func Interactions(x []float64) {
 	x[FNearType] = x[FNear] * t
 	x[FLexTypeNear] = x[FLex] * x[FTypeNear]
 	x[FWindowType] = x[FWindow] * t
+	x[FQuoteLex] = x[FQuoteAsked] * x[FLex]
 }
 
 // Acronym reports whether word (as typed, "BU") spells the initials of a

@@ -22,10 +22,13 @@ type Sentence struct {
 	// MatchedAt holds the start of each token that matches a word of the
 	// question other than the article's topic.
 	MatchedAt map[int]bool
+	// Weights holds, by token start, the weight of the question word each
+	// matched token stands for, as a share of the question's weight.
+	Weights map[int]float64
 }
 
 var (
-	numberRE    = regexp.MustCompile(`\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozens?)\b`)
+	numberRE    = regexp.MustCompile(`(?i)\b\d[\d,.]*\b|\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundreds?|thousands?|millions?|billions?|dozens?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|twice|half)\b`)
 	unitRE      = regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(?:-|\s)?(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|percent|%|people|persons|votes|counts|troops|personnel|km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|dollars|euros|pounds)\b|\b(?:aged|age)\s+\d+|\d+-year-old`)
 	dateRE      = regexp.MustCompile(`\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b(?:1[5-9]|20)\d\d\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b`)
 	reasonRE    = regexp.MustCompile(`(?i)\b(?:because|due to|caused by|cause of|as a result|after|from|owing to|died of|killed by|blamed|poisoning|disease|cancer|complications)\b`)
@@ -362,7 +365,7 @@ var (
 		UnitMoney:    regexp.MustCompile(`[$£€¥]\s?\d|\b\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)?\s*(?:dollars|euros|pounds|yuan|yen|rupees|francs|krona|kronor|roubles|rubles|USD|EUR|GBP)\b|\bUS\$`),
 		UnitPercent:  regexp.MustCompile(`\d\s?(?:%|percent\b|per cent\b)`),
 		UnitDuration: regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few)[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries)\b`),
-		UnitAge:      regexp.MustCompile(`\b(?:aged|age(?:d)? of)\s+\d+|\b\d+[\s-]years?[\s-]old\b|,\s*\d{1,3},|\(\d{1,3}\)`),
+		UnitAge:      regexp.MustCompile(`(?i)\b(?:aged|age(?:d)? of)\s+\d+|\b(?:\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-[a-z]+)?)[\s-]years?[\s-]old\b|,\s*\d{1,3},|\(\d{1,3}\)|\bat (?:the )?age (?:of )?\d+`),
 		UnitCount:    regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?)\s+(?:[a-z]+\s+)?(?:people|persons|dead|deaths|killed|injured|wounded|victims|votes|members|troops|soldiers|children|students|cases|passengers|residents|homes|houses|buildings|countries|players|teams|times|articles|seats)\b`),
 		UnitMeasure:  regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(?:-|\s)?(?:km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|feet|foot|ft|kg|kilograms?|tonnes?|tons?|pounds|lb|mph|km/h|knots|magnitude|inches|cm|mm|hectares|acres)\b|\bmagnitude\s+\d`),
 	}
@@ -375,4 +378,89 @@ func unitAsked(lower string) Unit {
 		}
 	}
 	return UnitAny
+}
+
+// typedSpans are the byte ranges of the things of the kind the question asks
+// for that the question and the title do not already name.
+func typedSpans(q Question, s Sentence, known map[string]bool) [][2]int {
+	var out [][2]int
+	names := func(want lexicon.Class) {
+		for _, r := range nameRuns(s.Text, s.Tokens, known) {
+			if r.novel && (want == lexicon.None || r.class == want) {
+				out = append(out, [2]int{r.start, r.end})
+			}
+		}
+	}
+	values := func(re *regexp.Regexp) {
+		for _, loc := range re.FindAllStringIndex(s.Text, -1) {
+			if !known[strings.ToLower(strings.Trim(s.Text[loc[0]:loc[1]], ",."))] {
+				out = append(out, [2]int{loc[0], loc[1]})
+			}
+		}
+	}
+	switch q.Kind {
+	case KindPerson:
+		if q.WantsOrg {
+			names(lexicon.Organization)
+		} else {
+			names(lexicon.Person)
+		}
+	case KindPlace:
+		names(lexicon.Place)
+	case KindNumber:
+		if q.Unit != UnitAny {
+			values(unitPatterns[q.Unit])
+		}
+		if len(out) == 0 {
+			values(numberRE)
+		}
+	case KindDate:
+		values(dateRE)
+	case KindReason:
+		values(reasonRE)
+	case KindAny:
+		names(lexicon.None)
+		values(numberRE)
+	}
+	return out
+}
+
+// entityContext is the weight of the question's words around the best thing
+// of the kind asked for in the sentence, nearer words counting more: "voted
+// 66 to 27 to legalize same-sex marriage" puts the count among the words of
+// "what was the vote count when ... legalized gay marriage".
+func entityContext(q Question, s Sentence, known map[string]bool) float64 {
+	best := 0.0
+	for _, sp := range typedSpans(q, s, known) {
+		first, last := -1, -1
+		for k, t := range s.Tokens {
+			if t.End > sp[0] && t.Start < sp[1] {
+				if first < 0 {
+					first = k
+				}
+				last = k
+			}
+		}
+		if first < 0 {
+			continue
+		}
+		got := map[string]float64{}
+		for k, t := range s.Tokens {
+			w := s.Weights[t.Start]
+			if w == 0 || (k >= first && k <= last) {
+				continue
+			}
+			d := first - k
+			if k > last {
+				d = k - last
+			}
+			got[t.Term] = max(got[t.Term], w/(1+float64(d-1)/4))
+		}
+		sum := 0.0
+		for _, v := range got {
+			sum += v
+		}
+		best = max(best, sum)
+	}
+	return best
 }

@@ -368,8 +368,15 @@ type sentence struct {
 	pronounLed bool
 	toks       []token
 	matchedAt  map[int]bool // byte offsets of matched tokens
-	pairs      int          // adjacent question term pairs found adjacent
+	// hits are the question terms each token matches, by token start;
+	// relHits those it matches only through WordNet.
+	hits, relHits map[int][]string
+	pairs         int // adjacent question term pairs found adjacent
 }
+
+// relatedWeight is what a word WordNet relates to a question word counts for
+// beside the word itself, in placing an answer among the question's words.
+const relatedWeight = 0.7
 
 var pronounLedRE = regexp.MustCompile(`^(?:He|She|It|They|His|Her|Its|Their|This|That|These|The (?:man|woman|company|group|team|planet|ship|plane|airline|suspect|victim|court|judge|district|town|city))\b`)
 
@@ -406,12 +413,16 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 				continue
 			}
 			s := sentence{para: pi, index: index - 1, text: p[sp.Start:sp.End], matched: map[string]bool{},
-				related: map[string]bool{}, firstMatch: -1, matchedAt: map[int]bool{}}
+				related: map[string]bool{}, firstMatch: -1, matchedAt: map[int]bool{},
+				hits: map[int][]string{}, relHits: map[int][]string{}}
 			s.pronounLed = pronounLedRE.MatchString(s.text)
 			s.toks = ix.tokens(s.text)
 			var prev []string
 			for _, t := range s.toks {
 				qts := m.match(t.term)
+				if len(qts) > 0 {
+					s.hits[t.start] = qts
+				}
 				for _, qt := range qts {
 					if !title[qt] {
 						// Only the words that are not the article's
@@ -425,6 +436,9 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 					}
 				}
 				if len(qts) == 0 {
+					if len(m.wn[t.term]) > 0 {
+						s.relHits[t.start] = m.wn[t.term]
+					}
 					for _, qt := range m.wn[t.term] {
 						s.related[qt] = true
 						if !title[qt] {
@@ -547,7 +561,18 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 		x[answer.FArticle] = artScore
 		x[answer.FRank] = float64(rank)
 		x[answer.FMissingNames] = float64(missingNames)
-		as := answer.Sentence{Text: s.text, Tokens: make([]answer.Token, len(s.toks)), MatchedAt: s.matchedAt}
+		as := answer.Sentence{Text: s.text, Tokens: make([]answer.Token, len(s.toks)), MatchedAt: s.matchedAt,
+			Weights: make(map[int]float64, len(s.hits)+len(s.relHits))}
+		for at, qts := range s.hits {
+			for _, qt := range qts {
+				as.Weights[at] = max(as.Weights[at], weight(qt)/wtotal)
+			}
+		}
+		for at, qts := range s.relHits {
+			for _, qt := range qts {
+				as.Weights[at] = max(as.Weights[at], relatedWeight*weight(qt)/wtotal)
+			}
+		}
 		for k, t := range s.toks {
 			as.Tokens[k] = answer.Token{Start: t.start, End: t.end, Term: t.term}
 		}
@@ -560,6 +585,10 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 		}
 		if s.index == 0 {
 			x[answer.FLead] = 1
+		}
+		x[answer.FPosition] = 1 / (1 + float64(s.index)/4)
+		if q.head != "" && (s.matched[q.head] || s.related[q.head]) {
+			x[answer.FHead] = 1
 		}
 		if s.pronounLed {
 			x[answer.FPronounLed] = 1

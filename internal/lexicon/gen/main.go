@@ -73,8 +73,8 @@ func run(dir, out string) error {
 		}
 	}
 	type entry struct {
-		pos, proper      int
-		field            string
+		pos, proper         int
+		field               string
 		syn, der, hyp, base []string
 	}
 	entries := map[string]*entry{}
