@@ -38,21 +38,10 @@ func TestServeMetricsListen(t *testing.T) {
 	defer files.Close()
 
 	public, private := freeAddr(t), freeAddr(t)
-	cfg := filepath.Join(t.TempDir(), "config.yaml")
-	conf := fmt.Sprintf("data_dir: %s\ndiscord:\n  token: %s\n  base_url: %s\n  guild_id: %q\n  public_key: %s\n"+
+	srv, _ := startServe(t, fmt.Sprintf("data_dir: %s\ndiscord:\n  token: %s\n  base_url: %s\n  guild_id: %q\n  public_key: %s\n"+
 		"http:\n  listen: %s\n  metrics_listen: %s\nfetch:\n  allow_hosts: [127.0.0.1]\n",
-		filepath.Join(t.TempDir(), "data"), token, f.URL(), testGuild, hex.EncodeToString(pub), public, private)
-	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	logs := &lockedBuffer{}
-	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: logs, getenv: func(string) string { return "" }}
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, e, []string{"serve", "--config", cfg, "--log-format", "json"}) }()
-
-	waitFor(t, done, logs, "/healthz 200 on metrics_listen", func() bool {
+		filepath.Join(t.TempDir(), "data"), token, f.URL(), testGuild, hex.EncodeToString(pub), public, private))
+	waitFor(t, srv.done, srv.logs, "/healthz 200 on metrics_listen", func() bool {
 		code, _ := httpGet("http://" + private + "/healthz")
 		return code == http.StatusOK
 	})
@@ -100,25 +89,56 @@ func TestServeMetricsListen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
+	wctx, wcancel := context.WithTimeout(srv.ctx, 10*time.Second)
 	r, err := f.WaitResponse(wctx, sent.ID)
 	wcancel()
 	if err != nil {
-		t.Fatalf("no response: %v\n%s", err, logs)
+		t.Fatalf("no response: %v\n%s", err, srv.logs)
 	}
 	got, _ := json.Marshal(r.Data)
 	if !strings.Contains(string(got), "Added **Bridge reopens in Eastport**") {
 		t.Errorf("Add to news with an attachment: %s", got)
 	}
 
-	cancel()
+	srv.stop(t)
+	f.AssertNoViolations(t)
+}
+
+// serveProc is a `newsbot serve` running inside the test process.
+type serveProc struct {
+	ctx    context.Context // ends when the test stops serve
+	cancel context.CancelFunc
+	logs   *lockedBuffer // serve's stderr
+	done   chan int      // serve's exit status
+}
+
+// startServe writes conf to a config file and runs `newsbot serve` on it;
+// it returns at once (wait with waitFor). The config file's path is returned
+// too, for commands that name it.
+func startServe(t *testing.T, conf string) (*serveProc, string) {
+	t.Helper()
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	s := &serveProc{ctx: ctx, cancel: cancel, logs: &lockedBuffer{}, done: make(chan int, 1)}
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: s.logs, getenv: func(string) string { return "" }}
+	go func() { s.done <- run(ctx, e, []string{"serve", "--config", cfg, "--log-format", "json"}) }()
+	return s, cfg
+}
+
+// stop stops serve as a signal would and checks that it exits 0 within 20 s.
+func (s *serveProc) stop(t *testing.T) {
+	t.Helper()
+	s.cancel()
 	select {
-	case code := <-done:
+	case code := <-s.done:
 		if code != 0 {
-			t.Errorf("serve exit %d:\n%s", code, logs)
+			t.Errorf("serve exit %d:\n%s", code, s.logs)
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop")
 	}
-	f.AssertNoViolations(t)
 }
