@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/newsbot/newsbot/config"
 	"github.com/newsbot/newsbot/ingest/fetch"
@@ -50,6 +51,17 @@ func TestAttachmentsGoThroughTheFetcher(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if strings.HasPrefix(r.URL.Path, "/slow/") {
+			// A CDN slower than Discord's 3 seconds allow: the bot must
+			// defer first, then answer.
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(3 * time.Second):
+			}
+			fmt.Fprint(w, "Ferry timetable changes\n\nThe island ferry moves to a winter timetable from Monday, the operator said.\n")
+			return
+		}
 		fmt.Fprint(w, article)
 	}))
 	defer srv.Close()
@@ -79,6 +91,8 @@ func TestAttachmentsGoThroughTheFetcher(t *testing.T) {
 			"10.20.30.40 is a private address", false},
 		{"another host", addFile(mod, "900000000000000004", "c.txt", "http://localhost:"+port+"/c.txt", size),
 			"localhost is not a host files are downloaded from", false},
+		{"slow download", addFile(mod, "900000000000000007", "slow.txt", srv.URL+"/slow/slow.txt", 90),
+			"Added **Ferry timetable changes**", true},
 		{"over the size limit", addFile(mod, "900000000000000005", "d.txt", srv.URL+"/d.txt", maxAttachment+1),
 			"over the 10 MB limit", false},
 		{"Add to news, private address", discordtest.MessageCommand(mod, "Add to news", withAttachment(
@@ -89,7 +103,11 @@ func TestAttachmentsGoThroughTheFetcher(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := hits.Load()
-			got := text(h.send(t, tt.i))
+			r := h.send(t, tt.i)
+			got := text(r)
+			if tt.name == "slow download" && r.Type != 5 {
+				t.Errorf("response type %d, want 5 (deferred, then edited)", r.Type)
+			}
 			if !strings.Contains(got, tt.want) {
 				t.Errorf("response lacks %q:\n%s", tt.want, got)
 			}

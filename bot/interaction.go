@@ -90,7 +90,7 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, respond resp
 		_ = respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
 		return
 	}
-	req, err := b.request(ctx, i)
+	req, err := b.request(i)
 	if err != nil {
 		outcome = "bad_request"
 		b.reply(respond, ephemeral("I could not read that command: "+err.Error()))
@@ -164,6 +164,7 @@ func (b *Bot) run(ctx context.Context, i *discordgo.Interaction, req commands.Re
 		if component {
 			r, err = b.svc.Component(hctx, i.MessageComponentData().CustomID, req)
 		} else {
+			b.downloadAll(hctx, &req)
 			r, err = b.svc.Handle(hctx, req)
 		}
 		done <- result{r, err}
@@ -254,7 +255,7 @@ func interactionName(i *discordgo.Interaction) string {
 const maxAttachment = 10 << 20
 
 // request decodes an interaction into the transport-neutral request.
-func (b *Bot) request(ctx context.Context, i *discordgo.Interaction) (commands.Request, error) {
+func (b *Bot) request(i *discordgo.Interaction) (commands.Request, error) {
 	user, _, _ := memberOf(i)
 	req := commands.Request{
 		Guild: i.GuildID, Channel: i.ChannelID, User: user,
@@ -293,13 +294,6 @@ func (b *Bot) request(ctx context.Context, i *discordgo.Interaction) (commands.R
 			}
 			a := d.Resolved.Attachments[id]
 			att := commands.Attachment{Filename: a.Filename, ContentType: a.ContentType, URL: a.URL, Size: a.Size}
-			if i.Type == discordgo.InteractionApplicationCommand {
-				data, err := b.download(ctx, a.URL, a.Size)
-				if err != nil {
-					return req, fmt.Errorf("attachment %s: %w", a.Filename, err)
-				}
-				att.Data = data
-			}
 			if req.Attachments == nil {
 				req.Attachments = map[string]commands.Attachment{}
 			}
@@ -315,9 +309,8 @@ func (b *Bot) request(ctx context.Context, i *discordgo.Interaction) (commands.R
 		msg := d.Resolved.Messages[d.TargetID]
 		req.Message = &commands.Message{ID: msg.ID, Content: msg.Content}
 		for _, a := range msg.Attachments {
-			att := commands.Attachment{Filename: a.Filename, ContentType: a.ContentType, URL: a.URL, Size: a.Size}
-			att.Data, att.Err = b.download(ctx, a.URL, a.Size)
-			req.Message.Attachments = append(req.Message.Attachments, att)
+			req.Message.Attachments = append(req.Message.Attachments,
+				commands.Attachment{Filename: a.Filename, ContentType: a.ContentType, URL: a.URL, Size: a.Size})
 		}
 	}
 	return req, nil
@@ -335,4 +328,20 @@ func (b *Bot) download(ctx context.Context, url string, size int) ([]byte, error
 		return nil, fmt.Errorf("%d bytes is over the %d MB limit", size, maxAttachment>>20)
 	}
 	return b.opt.Fetch.File(ctx, url, discordCDN, maxAttachment)
+}
+
+// downloadAll fills in the data of a command's attachments, or why it could
+// not be had. It runs as part of the command, after the bot may have
+// deferred, so a slow download costs no answer within Discord's 3 seconds.
+func (b *Bot) downloadAll(ctx context.Context, req *commands.Request) {
+	for name, a := range req.Attachments {
+		a.Data, a.Err = b.download(ctx, a.URL, a.Size)
+		req.Attachments[name] = a
+	}
+	if req.Message != nil {
+		for i := range req.Message.Attachments {
+			a := &req.Message.Attachments[i]
+			a.Data, a.Err = b.download(ctx, a.URL, a.Size)
+		}
+	}
 }

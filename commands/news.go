@@ -29,8 +29,11 @@ func (s *Service) NewsAdd(ctx context.Context, req Request) (*Reply, error) {
 		}
 		items = got
 	case hasFile:
+		if file.Err != nil {
+			return nil, userErr("Could not download %s: %v", file.Filename, file.Err)
+		}
 		if len(file.Data) == 0 {
-			return nil, userErr("The file %s is empty or could not be downloaded.", file.Filename)
+			return nil, userErr("The file %s is empty.", file.Filename)
 		}
 		items = news.Parse(file.Filename, file.Data, formatOf(file), def)
 	case text != "":
