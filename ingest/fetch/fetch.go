@@ -1,6 +1,8 @@
-// Package fetch downloads pages and feeds that moderators and feeds point at,
-// safely: public addresses only (checked on the address actually dialed, after
-// every redirect), bounded in time and size, text types only, decoded to UTF-8.
+// Package fetch makes every outgoing request newsbot makes for content: the
+// pages and feeds that moderators and feeds point at, and members'
+// attachments. Safely: one address policy (public addresses only, checked on
+// the address actually dialed, after every DNS answer and redirect), bounded
+// in time and size; pages and feeds in text types only, decoded to UTF-8.
 package fetch
 
 import (
@@ -30,8 +32,8 @@ var (
 	PageTypes = []string{"text/html", "application/xhtml+xml", "text/markdown;q=0.9", "text/plain;q=0.8"}
 )
 
-// Fetcher makes requests for feeds and article pages. It is safe for
-// concurrent use.
+// Fetcher makes requests for feeds, article pages and attachments. It is
+// safe for concurrent use.
 type Fetcher struct {
 	client    *http.Client
 	allow     map[string]bool
