@@ -167,7 +167,9 @@ func (x *extractor) attributeQuote(p *para, si int, qpos []int, k int) attributi
 		prev := &p.quotes[toks[qpos[k-1]].q]
 		// A short attribution between two quotes of one speaker splits one
 		// quote in two: `"A," he said, "B."`.
-		short := q-lo <= 8 && !hasPunct(toks, lo, q, ";") && opensAttribution(toks[lo])
+		// `she said, asking her to be "patient"`: words of the writer's right
+		// before the second quote make it a fragment of their own.
+		short := q-lo <= 8 && !hasPunct(toks, lo, q, ";") && opensAttribution(toks[lo]) && toks[q-1].kind == tkPunct
 		switch {
 		case pre.m.ok():
 			a := x.resolve(pre, toks, s)

@@ -130,7 +130,9 @@ func (x *extractor) sentence(p *para, si int) {
 		st := &p.quotes[p.toks[q].q]
 		st.attr = a
 		if q > s.a && p.toks[q-1].kind == tkWord {
-			st.naming = namingWords[p.toks[q-1].lower]
+			st.naming = namingWords[p.toks[q-1].lower] || modifiesNoun(p, q) ||
+				// "nicknamed the "Kim Kardashian of Pakistan""
+				(q-1 > s.a && p.toks[q-1].is("the", "a", "an") && namingWords[p.toks[q-2].lower])
 			st.afterOf = p.toks[q-1].is("of")
 		}
 		if a.known {
@@ -187,6 +189,24 @@ func (x *extractor) notePending(p *para, first int) {
 			x.pending = append(x.pending, i)
 		}
 	}
+}
+
+// modifiesNoun: the quote at q stands between an article and a noun, as a
+// name or a label does ("the "one country, two systems" model").
+func modifiesNoun(p *para, q int) bool {
+	toks := p.toks
+	if q == 0 || q+1 >= len(toks) || !toks[q-1].is("the", "a", "an") {
+		return false
+	}
+	// `as a "chance to face my demons," having ...`: punctuation inside the
+	// marks ends a phrase; a label runs on into its noun.
+	sp := p.spans[toks[q].q]
+	if text := strings.TrimSpace(p.text[sp.start:sp.end]); text == "" || strings.ContainsAny(text[len(text)-1:], ",.;:!?") {
+		return false
+	}
+	n := toks[q+1]
+	return n.kind == tkWord && !n.cap && !speechVerbs[n.lower] && !auxWords[n.lower] && !prepositions[n.lower] &&
+		!n.is("and", "or", "but", "that", "which", "who", "of")
 }
 
 // reportingSubject is who speaks in a sentence without quotes ("A spokesperson

@@ -445,6 +445,19 @@ func TestExtractPatterns(t *testing.T) {
 			},
 		},
 		{
+			name: "labels and fragments of the writer's sentence are not quotes",
+			paras: []string{
+				`"True justice takes time," she said, asking Cengiz to be "patient and resilient."`,
+				`Since then, the territory has been governed under the "one country, two systems" model.`,
+				`Qandeel Baloch, nicknamed the "Kim Kardashian of Pakistan," had many followers.`,
+				`Then just 19 years old, Tipton looked at the role as a "chance to face my demons," having doubted herself.`,
+			},
+			want: []want{
+				direct("True justice takes time,", ""),
+				direct("chance to face my demons,", "Tipton"),
+			},
+		},
+		{
 			name:  "a writer's aside after as ends the clause",
 			paras: []string{`The petitioners argued that the true intent was to shut down debate, as the Court noted.`},
 			want:  []want{indirect("the true intent was to shut down debate", "")},
