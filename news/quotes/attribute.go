@@ -540,6 +540,10 @@ func (x *extractor) descriptor(a attribution, m mention, toks []token, s sentenc
 		a.title = titleOf(m)
 		return a
 	}
+	if a.ent.gender == unknownGender {
+		// "the congresswoman", "the businessman": the description says it.
+		a.ent.gender = genderOf(m.name)
+	}
 	return x.named(a, "")
 }
 

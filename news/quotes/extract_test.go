@@ -458,6 +458,14 @@ func TestExtractPatterns(t *testing.T) {
 			},
 		},
 		{
+			name: "a gendered description gives its person a gender",
+			paras: []string{
+				`Rep. Pat Lee met voters on Monday. "We will vote no," the congresswoman said.`,
+				`"We will see," he said.`,
+			},
+			want: []want{direct("We will vote no,", "Pat Lee"), direct("We will see,", "")},
+		},
+		{
 			name:  "a writer's aside after as ends the clause",
 			paras: []string{`The petitioners argued that the true intent was to shut down debate, as the Court noted.`},
 			want:  []want{indirect("the true intent was to shut down debate", "")},
