@@ -141,8 +141,7 @@ func (x *extractor) afterPlace(toks []token, m mention, segs []segment) (mention
 		if s.b <= s.a || !isNameWord(toks[s.a]) {
 			return mention{}, false
 		}
-		e := runEnd(toks, s.a, s.a+1)
-		if ent.Classify(joinText(toks, s.a, e), ent.Context{}) != ent.Place {
+		if x.mem.Classify(toks[s.a].text, ent.Context{}) != ent.Place {
 			return mention{}, false
 		}
 		if n := x.segHead(toks, s.a, s.b); n.kind == entPerson || n.kind == entOrg {
