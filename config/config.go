@@ -71,6 +71,7 @@ type Config struct {
 	Digests []Digest `yaml:"digests"`
 	Limits  Limits   `yaml:"limits"`
 	Log     Log      `yaml:"log"`
+	Store   Store    `yaml:"store"`
 
 	// Warnings are findings that do not stop the bot, such as a token in a
 	// file that other users can read. Load fills it; callers should log it.
@@ -83,6 +84,22 @@ type Config struct {
 	// what the permission warning is about (an env override does not
 	// remove the token from the file).
 	tokenInFile bool
+}
+
+// Values accepted for Store.Backend.
+const (
+	BackendBbolt    = "bbolt"    // one file in data_dir, no server
+	BackendPostgres = "postgres" // a shared PostgreSQL database, for replicas
+)
+
+// Store chooses where the articles and the bot's state live. The search
+// index is always local, in data_dir.
+type Store struct {
+	// Backend is BackendBbolt or BackendPostgres.
+	Backend string `yaml:"backend"`
+	// DSN is the PostgreSQL connection string (URL or key=value form). It is
+	// a Secret because it usually holds a password.
+	DSN Secret `yaml:"dsn"`
 }
 
 // Discord configures the connection to Discord.
@@ -176,6 +193,7 @@ type Log struct {
 func Default() *Config {
 	return &Config{
 		DataDir: "./data",
+		Store:   Store{Backend: BackendBbolt},
 		Discord: Discord{
 			BaseURL:    "https://discord.com",
 			ShardID:    0,

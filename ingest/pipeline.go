@@ -26,7 +26,7 @@ import (
 // derived from it.
 type Library struct {
 	Dir   string
-	Store *store.Store
+	Store store.Backend
 	Index *index.Index
 	log   *slog.Logger
 

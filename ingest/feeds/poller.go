@@ -37,7 +37,7 @@ type AnnounceFunc func(ctx context.Context, channelID string, arts []*news.Artic
 
 // Options configure a Poller. Store, Sink and Fetcher are required.
 type Options struct {
-	Store   *store.Store
+	Store   store.Backend
 	Sink    Sink
 	Fetcher *fetch.Fetcher
 	// Feeds are the feeds of the configuration file.
@@ -59,7 +59,7 @@ type Options struct {
 // Poller polls feeds and keeps their state in the store. Its methods are safe
 // for concurrent use; polls themselves run one at a time.
 type Poller struct {
-	store   *store.Store
+	store   store.Backend
 	sink    Sink
 	fetcher *fetch.Fetcher
 	log     *slog.Logger
