@@ -46,11 +46,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if noGateway && (pub == nil || cfg.HTTP.Listen == "") {
 		return &exitError{code: 2, err: errors.New("--no-gateway needs discord.public_key and http.listen for the interactions endpoint")}
 	}
-	lib, err := d.open(ctx, e, false)
+	// Replicas starting together migrate once: Migrate holds a lock.
+	d.migrate = true
+	lib, err := d.openLogged(ctx, e, log, false)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
+	// With a shared store, articles added by other processes reach this
+	// index through the store's log.
+	followCtx, stopFollow := context.WithCancel(ctx)
+	followDone := make(chan struct{})
+	go func() { defer close(followDone); lib.Follow(followCtx) }()
+	defer func() { stopFollow(); <-followDone }()
 	// The command line's ingest, export, stats and reindex on this folder run
 	// here while the bot holds it. Its Close is deferred after lib.Close's,
 	// so the commands have stopped when the library closes.

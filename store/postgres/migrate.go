@@ -165,3 +165,13 @@ func openPool(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
 	}
 	return pool, nil
 }
+
+// MigrateDSN connects to the database at dsn and migrates it.
+func MigrateDSN(ctx context.Context, dsn string) ([]int, error) {
+	pool, err := openPool(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer pool.Close()
+	return Migrate(ctx, pool)
+}

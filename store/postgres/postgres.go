@@ -579,6 +579,7 @@ func (s *Store) LogAfter(ctx context.Context, seq int64, limit int) ([]store.Log
 func (s *Store) WaitLog(ctx context.Context, d time.Duration) {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
+	defer context.AfterFunc(s.ctx, cancel)() // Close ends the wait
 	s.listenMu.Lock()
 	defer s.listenMu.Unlock()
 	if s.listen == nil || s.listen.IsClosed() {
@@ -602,7 +603,7 @@ func (s *Store) WaitLog(ctx context.Context, d time.Duration) {
 		<-ctx.Done()
 	}
 	// Drain notifications that arrived together, so one burst wakes once.
-	for {
+	for s.listen != nil {
 		short, c := context.WithTimeout(context.Background(), time.Millisecond)
 		_, err := s.listen.WaitForNotification(short)
 		c()

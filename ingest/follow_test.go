@@ -1,0 +1,116 @@
+package ingest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/newsbot/newsbot/index"
+	"github.com/newsbot/newsbot/internal/pgtest"
+	"github.com/newsbot/newsbot/news"
+	"github.com/newsbot/newsbot/store/postgres"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// openReplica opens a data folder of its own over the shared database and
+// follows the log until the test ends.
+func openReplica(t *testing.T, dsn string) *Library {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := postgres.Open(ctx, dsn, postgres.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := OpenStore(ctx, t.TempDir(), st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); lib.Follow(ctx) }()
+	t.Cleanup(func() { cancel(); <-done; lib.Close() })
+	return lib
+}
+
+// waitFound polls a replica's index until the query finds want hits, and
+// returns how long that took.
+func waitFound(t *testing.T, lib *Library, query string, want int) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for {
+		res, err := lib.Index.Search(context.Background(), index.SearchOptions{Query: query, Scope: index.Scope{}, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total == want {
+			return time.Since(start)
+		}
+		if time.Since(start) > 30*time.Second {
+			t.Fatalf("%q: %d hits after 30 s, want %d", query, res.Total, want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestReplicasFollowTheLog: an article added through one replica is found
+// through the others, and a removal likewise, without any restart.
+func TestReplicasFollowTheLog(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	r1, r2, r3 := openReplica(t, dsn), openReplica(t, dsn), openReplica(t, dsn)
+	ctx := context.Background()
+	a := &news.Article{Title: "Portvale harbour reopens", Paragraphs: []string{"The harbour in Portvale reopened on Tuesday."}}
+	a.ComputeID()
+	if res, err := r1.Add(ctx, []*news.Article{a}); err != nil || len(res.Added) != 1 {
+		t.Fatalf("add: %+v, %v", res, err)
+	}
+	for i, r := range []*Library{r2, r3} {
+		t.Logf("added through replica 1, found through replica %d after %v", i+2, waitFound(t, r, "Portvale", 1))
+	}
+	if _, err := r3.Remove(a.ID); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range []*Library{r1, r2} {
+		t.Logf("removed through replica 3, gone from replica %d after %v", i+1, waitFound(t, r, "Portvale", 0))
+	}
+	// A replica opened later builds its index from the store.
+	a2 := &news.Article{Title: "Ferry to Islay resumes", Paragraphs: []string{"The ferry to Islay resumed service."}}
+	a2.ComputeID()
+	if _, err := r2.Add(ctx, []*news.Article{a2}); err != nil {
+		t.Fatal(err)
+	}
+	r4 := openReplica(t, dsn)
+	waitFound(t, r4, "Islay", 1)
+	waitFound(t, r4, "Portvale", 0)
+}
+
+// TestFollowSurvivesRestart: the database restarts; the replica keeps
+// following once it is back, without being reopened.
+func TestFollowSurvivesRestart(t *testing.T) {
+	c := pgtest.Start(t)
+	dsn := c.NewDatabase(t)
+	r1, r2 := openReplica(t, dsn), openReplica(t, dsn)
+	c.Stop()
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	a := &news.Article{Title: "Portvale harbour reopens", Paragraphs: []string{"The harbour in Portvale reopened on Tuesday."}}
+	a.ComputeID()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		// The pool notices the restart on its first use and connects again.
+		_, err := r1.Add(context.Background(), []*news.Article{a})
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("add after the restart: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	waitFound(t, r2, "Portvale", 1)
+	if _, err := os.Stat(filepath.Join(r2.Dir, posFile)); err != nil {
+		t.Error(err)
+	}
+}
