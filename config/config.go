@@ -50,6 +50,11 @@ const (
 	// MaxAnnounce bounds feeds[].announce_max so one poll cannot flood a
 	// channel (and run into Discord's per-channel rate limits).
 	MaxAnnounce = 50
+	// MinLeaseTTL and MaxLeaseTTL bound store.lease_ttl: shorter leases
+	// need renewals more often than a loaded database answers; longer ones
+	// leave the jobs undone for long after their holder died.
+	MinLeaseTTL = 3 * time.Second
+	MaxLeaseTTL = 10 * time.Minute
 )
 
 // Values accepted for Digest.Empty.
@@ -100,6 +105,10 @@ type Store struct {
 	// DSN is the PostgreSQL connection string (URL or key=value form). It is
 	// a Secret because it usually holds a password.
 	DSN Secret `yaml:"dsn"`
+	// LeaseTTL is how long a replica's lease on the singleton jobs (feed
+	// polling, digest posting) lasts without renewal: another replica
+	// takes over within about 4/3 of it after the holder dies.
+	LeaseTTL time.Duration `yaml:"lease_ttl"`
 }
 
 // Discord configures the connection to Discord.
@@ -193,7 +202,7 @@ type Log struct {
 func Default() *Config {
 	return &Config{
 		DataDir: "./data",
-		Store:   Store{Backend: BackendBbolt},
+		Store:   Store{Backend: BackendBbolt, LeaseTTL: 30 * time.Second},
 		Discord: Discord{
 			BaseURL:    "https://discord.com",
 			ShardID:    0,

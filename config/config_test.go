@@ -59,7 +59,7 @@ func TestDefault(t *testing.T) {
 		Fetch:   Fetch{Timeout: 15 * time.Second, MaxBytes: 5242880, UserAgent: DefaultUserAgent},
 		Limits:  Limits{RatePerMinute: 10, MaxConcurrent: 8, RequestTimeout: 2500 * time.Millisecond},
 		Log:     Log{Level: "info", Format: "text"},
-		Store:   Store{Backend: BackendBbolt},
+		Store:   Store{Backend: BackendBbolt, LeaseTTL: 30 * time.Second},
 	}
 	if !reflect.DeepEqual(d, want) {
 		t.Errorf("Default() = %+v\nwant %+v", d, want)
@@ -904,6 +904,7 @@ func TestStoreKeys(t *testing.T) {
 		{"postgres, dsn from env", "store:\n  backend: Postgres\n", map[string]string{"NEWSBOT_STORE_DSN": "postgresql://u@h/db"}, BackendPostgres, ""},
 		{"postgres without dsn", "store:\n  backend: postgres\n", nil, BackendPostgres, "store.dsn: required when store.backend is postgres"},
 		{"unknown backend", "store:\n  backend: sqlite\n", nil, "", `store.backend: invalid backend "sqlite"`},
+		{"lease too short", "store:\n  lease_ttl: 1s\n", nil, "", "store.lease_ttl: must be between 3s and 10m"},
 		{"dsn that is no dsn", "store:\n  backend: postgres\n  dsn: secretpassword\n", nil, BackendPostgres, "store.dsn: not a PostgreSQL connection string"},
 	}
 	for _, tt := range tests {

@@ -152,6 +152,9 @@ func (l *loader) validateStore(s *Store) {
 			backendOK = false
 		}
 	}
+	if l.ok("store.lease_ttl") && (s.LeaseTTL < MinLeaseTTL || s.LeaseTTL > MaxLeaseTTL) {
+		l.invalid("store.lease_ttl", "must be between %s and %s, got %s", fmtDuration(MinLeaseTTL), fmtDuration(MaxLeaseTTL), fmtDuration(s.LeaseTTL))
+	}
 	if !l.ok("store.dsn") {
 		return
 	}

@@ -128,8 +128,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	}
-	waitDigests := runDigests(ctx, digests)
-	waitFeeds := runFeeds(ctx, svc, log)
+	lease := leases(lib, cfg.Store.LeaseTTL, log)
+	waitDigests := runDigests(ctx, digests, lease)
+	waitFeeds := runFeeds(ctx, svc, lease, log)
 	log.Info("newsbot is serving", "data", d.data, "articles", lib.Store.Count())
 	<-ctx.Done()
 	log.Info("shutting down: finishing the interactions in flight")
