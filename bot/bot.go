@@ -22,6 +22,7 @@ import (
 	"github.com/newsbot/newsbot/commands"
 	"github.com/newsbot/newsbot/internal/discordep"
 	"github.com/newsbot/newsbot/internal/metrics"
+	"github.com/newsbot/newsbot/store"
 )
 
 // Options configure a bot.
@@ -48,6 +49,10 @@ type Options struct {
 	// Metrics, when set, counts interactions, REST errors and gateway
 	// reconnects (see metrics.go).
 	Metrics *metrics.Metrics
+	// Shared, when set, keeps duplicate-delivery marks and member rate
+	// limits where every replica sees them (see shared.go); nil keeps them
+	// in this process.
+	Shared store.Shared
 }
 
 // Bot is newsbot connected to Discord.

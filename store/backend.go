@@ -76,3 +76,19 @@ type Leaser interface {
 	// ReleaseLease gives the lease up if holder has it.
 	ReleaseLease(ctx context.Context, name, holder string) error
 }
+
+// Shared is short-lived state that replicas behind one load balancer share,
+// so a later interaction finds what an earlier one left on another replica.
+// Entries expire; an expired one is as good as absent.
+type Shared interface {
+	// PutTemp keeps value under bucket/key for ttl.
+	PutTemp(ctx context.Context, bucket, key string, value []byte, ttl time.Duration) error
+	// GetTemp reads a live value; ErrNotFound when there is none.
+	GetTemp(ctx context.Context, bucket, key string) ([]byte, error)
+	// Claim marks bucket/key for ttl and reports whether this call made the
+	// mark (false: a live mark was there already).
+	Claim(ctx context.Context, bucket, key string, ttl time.Duration) (bool, error)
+	// Hit counts one use by key and reports whether it is within limit uses
+	// in the sliding window ending now; a use over the limit is not counted.
+	Hit(ctx context.Context, bucket, key string, window time.Duration, limit int) (bool, error)
+}

@@ -29,7 +29,7 @@ func TestPostgresCommandLine(t *testing.T) {
 		wantOut    string
 		wantStderr string
 	}{
-		{[]string{"migrate", "--config", cfg}, "applied [1]", ""},
+		{[]string{"migrate", "--config", cfg}, "applied [1 2]", ""},
 		{[]string{"migrate", "--config", cfg}, "nothing to do", ""},
 		{[]string{"ingest", "--config", cfg, "--data", a, in}, "ingested 1, duplicates 0, failed 0", ""},
 		// b has no index yet: it is built from the store.

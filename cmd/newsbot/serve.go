@@ -11,7 +11,9 @@ import (
 
 	"github.com/newsbot/newsbot/bot"
 	"github.com/newsbot/newsbot/commands"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/internal/metrics"
+	"github.com/newsbot/newsbot/store"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -91,6 +93,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		RequestTimeout: cfg.Limits.RequestTimeout,
 		RatePerMinute:  cfg.Limits.RatePerMinute,
 		Metrics:        m,
+		Shared:         shared(lib),
 	}, svc, log)
 	if err != nil {
 		return &exitError{code: 2, err: err}
@@ -142,6 +145,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		cancel()
 	}
 	return b.Stop(10 * time.Second)
+}
+
+// shared is the library's store as state the replicas share, nil for the
+// embedded store.
+func shared(lib *ingest.Library) store.Shared {
+	sh, _ := lib.Store.(store.Shared)
+	return sh
 }
 
 // newLogger makes the process's logger: text for people, JSON for machines.

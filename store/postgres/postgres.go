@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -44,6 +45,8 @@ type Store struct {
 
 	listenMu sync.Mutex
 	listen   *pgx.Conn
+
+	writes atomic.Int64 // of shared state, for the sweeps
 }
 
 var (
@@ -621,10 +624,10 @@ func (s *Store) WaitLog(ctx context.Context, d time.Duration) {
 // the replicas' clocks do not matter). It reports whether holder has it.
 func (s *Store) TryLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
 	var got string
-	err := s.pool.QueryRow(ctx, `INSERT INTO leases (name, holder, expires) VALUES ($1, $2, now() + $3::interval)
+	err := s.pool.QueryRow(ctx, `INSERT INTO leases (name, holder, expires) VALUES ($1, $2, now() + ($3::float8 * interval '1 second'))
 		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires
 		WHERE leases.holder = excluded.holder OR leases.expires < now()
-		RETURNING holder`, name, holder, ttl.String()).Scan(&got)
+		RETURNING holder`, name, holder, ttl.Seconds()).Scan(&got)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}
