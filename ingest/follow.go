@@ -31,6 +31,23 @@ type follower struct {
 	// mu serialises catching up: the follow loop, a command and Reindex.
 	mu  sync.Mutex
 	pos logPos
+	// indexed are log entries this library wrote to its index itself (its
+	// own ingests): catching up skips them rather than index them twice.
+	indexed map[int64]bool
+}
+
+// done notes log entries whose articles the index already holds.
+func (f *follower) done(seqs []int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.indexed == nil {
+		f.indexed = map[int64]bool{}
+	}
+	for _, s := range seqs {
+		if s > f.pos.Seq {
+			f.indexed[s] = true
+		}
+	}
 }
 
 // logBatch is how many log entries one step applies.
@@ -128,7 +145,15 @@ func (l *Library) CatchUp(ctx context.Context) (int, error) {
 		if err != nil || len(entries) == 0 {
 			return n, err
 		}
-		if err := l.apply(ctx, entries); err != nil {
+		todo := entries[:0:0]
+		for _, e := range entries {
+			if f.indexed[e.Seq] {
+				delete(f.indexed, e.Seq)
+				continue
+			}
+			todo = append(todo, e)
+		}
+		if err := l.apply(ctx, todo); err != nil {
 			return n, err
 		}
 		f.pos.Seq = entries[len(entries)-1].Seq

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -83,6 +84,39 @@ func TestReplicasFollowTheLog(t *testing.T) {
 	r4 := openReplica(t, dsn)
 	waitFound(t, r4, "Islay", 1)
 	waitFound(t, r4, "Portvale", 0)
+}
+
+// TestOwnIngestMovesThePosition: what a library ingests itself moves its log
+// position on, so the next open has nothing to index again.
+func TestOwnIngestMovesThePosition(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, dsn, postgres.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := OpenStore(ctx, t.TempDir(), st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	var arts []*news.Article
+	for i := range 5 {
+		a := &news.Article{Title: fmt.Sprint("Article ", i), Paragraphs: []string{fmt.Sprint("Text number ", i)}}
+		a.ComputeID()
+		arts = append(arts, a)
+	}
+	if _, err := lib.Add(ctx, arts); err != nil {
+		t.Fatal(err)
+	}
+	head, _ := st.LogHead(ctx)
+	pos, err := readPos(lib.Dir)
+	if err != nil || pos.Seq != head || head == 0 {
+		t.Errorf("position %+v (%v), log head %d", pos, err, head)
+	}
+	if len(lib.follow.indexed) != 0 {
+		t.Errorf("%d own entries left over", len(lib.follow.indexed))
+	}
 }
 
 // TestFollowSurvivesRestart: the database restarts; the replica keeps

@@ -391,6 +391,14 @@ func (l *Library) commit(ctx context.Context, arts []*news.Article) (Result, err
 	if err := l.Store.MarkIndexed(ids); err != nil {
 		return Result{}, err
 	}
+	if l.follow != nil {
+		// The log position moves past these articles without indexing
+		// them again, and past what others wrote meanwhile.
+		l.follow.done(res.LogSeqs)
+		if _, err := l.CatchUp(ctx); err != nil {
+			l.log.Warn("cannot catch up with the store's article log", "err", err)
+		}
+	}
 	return Result{Added: res.Added, Duplicates: res.Duplicates}, nil
 }
 

@@ -201,8 +201,10 @@ func (s *Store) AddArticles(arts []*news.Article) (store.AddResult, error) {
 	ctx, cancel := s.op()
 	defer cancel()
 	added := map[string]bool{}
+	var seqs []int64
 	err := s.logTx(ctx, func(tx pgx.Tx) error {
 		clear(added)
+		seqs = nil
 		rows, err := tx.Query(ctx, `INSERT INTO articles (id, guild, source, quotes, data)
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bytea[])
 			ON CONFLICT (id) DO NOTHING RETURNING id`, ids, guilds, sources, nq, data)
@@ -222,7 +224,11 @@ func (s *Store) AddArticles(arts []*news.Article) (store.AddResult, error) {
 		if _, err := tx.Exec(ctx, `INSERT INTO pending (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, got); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO article_log (article_id) SELECT unnest($1::text[])`, got); err != nil {
+		rows, err = tx.Query(ctx, `INSERT INTO article_log (article_id) SELECT unnest($1::text[]) RETURNING seq`, got)
+		if err != nil {
+			return err
+		}
+		if seqs, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
 			return err
 		}
 		ts, _ := now.MarshalText()
@@ -233,6 +239,7 @@ func (s *Store) AddArticles(arts []*news.Article) (store.AddResult, error) {
 	if err != nil {
 		return store.AddResult{}, fmt.Errorf("postgres: add articles: %w", err)
 	}
+	res.LogSeqs = seqs
 	// The first of several articles with one id is the one stored.
 	for _, a := range arts {
 		if added[a.ID] {

@@ -36,8 +36,12 @@ func TestLog(t *testing.T) {
 	if h, err := s.LogHead(ctx); err != nil || h != 0 {
 		t.Fatalf("head of an empty log = %d, %v", h, err)
 	}
-	_, _ = s.AddArticles([]*news.Article{{ID: "a", Title: "A"}, {ID: "b", Title: "B"}})
-	_, _ = s.AddArticles([]*news.Article{{ID: "a", Title: "dup"}}) // a duplicate is no change
+	if res, err := s.AddArticles([]*news.Article{{ID: "a", Title: "A"}, {ID: "b", Title: "B"}}); err != nil || len(res.LogSeqs) != 2 {
+		t.Fatalf("add: %+v, %v", res, err)
+	}
+	if res, _ := s.AddArticles([]*news.Article{{ID: "a", Title: "dup"}}); len(res.LogSeqs) != 0 { // a duplicate is no change
+		t.Errorf("a duplicate was logged: %v", res.LogSeqs)
+	}
 	_ = s.PutArticle(&news.Article{ID: "a", Title: "A2"})
 	_ = s.Delete("b")
 	got, err := s.LogAfter(ctx, 0, 100)
