@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/newsbot/newsbot/news"
@@ -40,6 +41,11 @@ type Backend interface {
 }
 
 var _ Backend = (*Store)(nil)
+
+// ErrUnavailable marks an error of a shared store that could not be reached
+// (the database is down or restarting): the request may be tried again, and
+// nothing was changed.
+var ErrUnavailable = errors.New("store: database unavailable")
 
 // LogEntry is one change to the articles, in the order the store committed it.
 type LogEntry struct {

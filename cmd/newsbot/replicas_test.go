@@ -213,3 +213,78 @@ func TestReplicasBehindALoadBalancer(t *testing.T) {
 	}
 	rs.f.AssertNoViolations(t)
 }
+
+// TestDatabaseRestartUnderLoad: PostgreSQL goes down while members keep
+// searching and a moderator keeps adding; every interaction is answered (a
+// clear ephemeral message while the database is away), nothing committed is
+// lost, and the replicas carry on once it is back, without a restart.
+func TestDatabaseRestartUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	c := pgtest.Start(t)
+	rs := startReplicas(t, c.NewDatabase(t), 2)
+	if got, _ := rs.send(0, newsAdd("Ferry to Islay resumes", "The ferry to Islay resumed service on Monday after a week of storms.")); !strings.Contains(got, "Added") {
+		t.Fatalf("news add: %s", got)
+	}
+	rs.untilFound(1, "Islay ferry", "Ferry to Islay resumes", false)
+
+	// Load: members search through both replicas the whole time.
+	stop := make(chan struct{})
+	loadDone := make(chan map[string]int, 1)
+	go func() {
+		seen := map[string]int{}
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				loadDone <- seen
+				return
+			default:
+			}
+			got, eph := rs.send(i%2, search("Islay ferry"))
+			switch {
+			case strings.Contains(got, "Ferry to Islay resumes"):
+				seen["found"]++
+			case eph && strings.Contains(got, "cannot reach its article database"):
+				seen["unavailable"]++
+			default:
+				seen["other: "+got]++
+			}
+		}
+	}()
+
+	c.Stop()
+	got, eph := rs.send(1, newsAdd("Harbour reopens in Portvale", "The harbour in Portvale reopened on Tuesday after repairs."))
+	if !eph || !strings.Contains(got, "cannot reach its article database") {
+		t.Errorf("news add while the database is down: ephemeral %v, %s", eph, got)
+	}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Back: the same add goes through replica 1 and is found through 0.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		got, _ := rs.send(1, newsAdd("Harbour reopens in Portvale", "The harbour in Portvale reopened on Tuesday after repairs."))
+		if strings.Contains(got, "Added") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("news add after the restart: %s", got)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	rs.untilFound(0, "Portvale harbour", "Harbour reopens in Portvale", false)
+	close(stop)
+	seen := <-loadDone
+	t.Logf("searches during the run: %v", seen)
+	for k := range seen {
+		if strings.HasPrefix(k, "other") {
+			t.Errorf("a search got neither its answer nor the database message: %s", k)
+		}
+	}
+	if seen["found"] == 0 {
+		t.Error("no search succeeded")
+	}
+	rs.untilFound(1, "Islay ferry", "Ferry to Islay resumes", false) // nothing lost
+	rs.f.AssertNoViolations(t)
+}

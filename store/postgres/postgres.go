@@ -9,6 +9,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -67,21 +70,21 @@ type Options struct {
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: store.dsn: %w", err)
+		return nil, fmt.Errorf("postgres: store.dsn: %w", unavailable(err))
 	}
 	s := &Store{cfg: cfg, name: describe(cfg.ConnConfig)}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	pool, err := pgxpool.NewWithConfig(s.ctx, cfg)
 	if err != nil {
 		s.cancel()
-		return nil, fmt.Errorf("postgres: %s: %w", s.name, err)
+		return nil, fmt.Errorf("postgres: %s: %w", s.name, unavailable(err))
 	}
 	s.pool = pool
 	octx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
 	if err := pool.Ping(octx); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("postgres: cannot reach the database at %s (is it running, and is store.dsn right?): %w", s.name, err)
+		return nil, fmt.Errorf("postgres: cannot reach the database at %s (is it running, and is store.dsn right?): %w", s.name, unavailable(err))
 	}
 	if opt.Migrate {
 		if _, err := Migrate(octx, pool); err != nil {
@@ -94,7 +97,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	}
 	if err := pool.QueryRow(octx, "SELECT value FROM meta WHERE key = 'database_id'").Scan(&s.id); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("postgres: %s: database id: %w", s.name, err)
+		return nil, fmt.Errorf("postgres: %s: database id: %w", s.name, unavailable(err))
 	}
 	return s, nil
 }
@@ -155,7 +158,7 @@ func (s *Store) Check() error {
 	defer cancel()
 	var one int
 	if err := s.pool.QueryRow(ctx, "SELECT 1 FROM articles LIMIT 1").Scan(&one); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("postgres: check %s: %w", s.name, err)
+		return fmt.Errorf("postgres: check %s: %w", s.name, unavailable(err))
 	}
 	return nil
 }
@@ -193,7 +196,7 @@ func (s *Store) AddArticles(arts []*news.Article) (store.AddResult, error) {
 		}
 		b, err := json.Marshal(a)
 		if err != nil {
-			return res, fmt.Errorf("postgres: encode %s: %w", a.ID, err)
+			return res, fmt.Errorf("postgres: encode %s: %w", a.ID, unavailable(err))
 		}
 		ids, guilds, sources = append(ids, a.ID), append(guilds, a.Guild), append(sources, a.Source)
 		nq, data = append(nq, int32(len(a.Quotes))), append(data, b)
@@ -237,7 +240,7 @@ func (s *Store) AddArticles(arts []*news.Article) (store.AddResult, error) {
 		return err
 	})
 	if err != nil {
-		return store.AddResult{}, fmt.Errorf("postgres: add articles: %w", err)
+		return store.AddResult{}, fmt.Errorf("postgres: add articles: %w", unavailable(err))
 	}
 	res.LogSeqs = seqs
 	// The first of several articles with one id is the one stored.
@@ -257,7 +260,7 @@ func (s *Store) AddArticles(arts []*news.Article) (store.AddResult, error) {
 func (s *Store) PutArticle(a *news.Article) error {
 	b, err := json.Marshal(a)
 	if err != nil {
-		return fmt.Errorf("postgres: encode %s: %w", a.ID, err)
+		return fmt.Errorf("postgres: encode %s: %w", a.ID, unavailable(err))
 	}
 	ctx, cancel := s.op()
 	defer cancel()
@@ -274,7 +277,7 @@ func (s *Store) PutArticle(a *news.Article) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: put %s: %w", a.ID, err)
+		return fmt.Errorf("postgres: put %s: %w", a.ID, unavailable(err))
 	}
 	return nil
 }
@@ -287,7 +290,7 @@ func (s *Store) MarkIndexed(ids []string) error {
 	ctx, cancel := s.op()
 	defer cancel()
 	if _, err := s.pool.Exec(ctx, `DELETE FROM pending WHERE id = ANY($1::text[])`, ids); err != nil {
-		return fmt.Errorf("postgres: mark indexed: %w", err)
+		return fmt.Errorf("postgres: mark indexed: %w", unavailable(err))
 	}
 	return nil
 }
@@ -298,11 +301,11 @@ func (s *Store) Pending() ([]string, error) {
 	defer cancel()
 	rows, err := s.pool.Query(ctx, `SELECT id FROM pending ORDER BY id`)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: pending: %w", err)
+		return nil, fmt.Errorf("postgres: pending: %w", unavailable(err))
 	}
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return nil, fmt.Errorf("postgres: pending: %w", err)
+		return nil, fmt.Errorf("postgres: pending: %w", unavailable(err))
 	}
 	return ids, nil
 }
@@ -331,7 +334,7 @@ func (s *Store) Delete(id string) error {
 		return err
 	}
 	if err != nil {
-		return fmt.Errorf("postgres: delete %s: %w", id, err)
+		return fmt.Errorf("postgres: delete %s: %w", id, unavailable(err))
 	}
 	return nil
 }
@@ -346,11 +349,11 @@ func (s *Store) Article(id string) (*news.Article, error) {
 		return nil, store.ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("postgres: read %s: %w", id, err)
+		return nil, fmt.Errorf("postgres: read %s: %w", id, unavailable(err))
 	}
 	a := new(news.Article)
 	if err := json.Unmarshal(data, a); err != nil {
-		return nil, fmt.Errorf("postgres: read %s: %w", id, err)
+		return nil, fmt.Errorf("postgres: read %s: %w", id, unavailable(err))
 	}
 	return a, nil
 }
@@ -365,23 +368,23 @@ func (s *Store) Articles(ids []string) (map[string]*news.Article, error) {
 	defer cancel()
 	rows, err := s.pool.Query(ctx, `SELECT id, data FROM articles WHERE id = ANY($1::text[])`, ids)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: read articles: %w", err)
+		return nil, fmt.Errorf("postgres: read articles: %w", unavailable(err))
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id string
 		var data []byte
 		if err := rows.Scan(&id, &data); err != nil {
-			return nil, fmt.Errorf("postgres: read articles: %w", err)
+			return nil, fmt.Errorf("postgres: read articles: %w", unavailable(err))
 		}
 		a := new(news.Article)
 		if err := json.Unmarshal(data, a); err != nil {
-			return nil, fmt.Errorf("postgres: read %s: %w", id, err)
+			return nil, fmt.Errorf("postgres: read %s: %w", id, unavailable(err))
 		}
 		out[id] = a
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: read articles: %w", err)
+		return nil, fmt.Errorf("postgres: read articles: %w", unavailable(err))
 	}
 	return out, nil
 }
@@ -416,7 +419,7 @@ func (s *Store) page(after string) ([]*news.Article, error) {
 	defer cancel()
 	rows, err := s.pool.Query(ctx, `SELECT id, data FROM articles WHERE id > $1 ORDER BY id LIMIT $2`, after, forEachPage)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: read articles: %w", err)
+		return nil, fmt.Errorf("postgres: read articles: %w", unavailable(err))
 	}
 	defer rows.Close()
 	var out []*news.Article
@@ -424,16 +427,16 @@ func (s *Store) page(after string) ([]*news.Article, error) {
 		var id string
 		var data []byte
 		if err := rows.Scan(&id, &data); err != nil {
-			return nil, fmt.Errorf("postgres: read articles: %w", err)
+			return nil, fmt.Errorf("postgres: read articles: %w", unavailable(err))
 		}
 		a := new(news.Article)
 		if err := json.Unmarshal(data, a); err != nil {
-			return nil, fmt.Errorf("postgres: read %s: %w", id, err)
+			return nil, fmt.Errorf("postgres: read %s: %w", id, unavailable(err))
 		}
 		out = append(out, a)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: read articles: %w", err)
+		return nil, fmt.Errorf("postgres: read articles: %w", unavailable(err))
 	}
 	return out, nil
 }
@@ -467,14 +470,14 @@ func (s *Store) Stats() (store.Stats, error) {
 	defer cancel()
 	rows, err := s.pool.Query(ctx, `SELECT guild, source, count(*), coalesce(sum(quotes), 0) FROM articles GROUP BY guild, source`)
 	if err != nil {
-		return store.Stats{}, fmt.Errorf("postgres: stats: %w", err)
+		return store.Stats{}, fmt.Errorf("postgres: stats: %w", unavailable(err))
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var g, src string
 		var n, q int
 		if err := rows.Scan(&g, &src, &n, &q); err != nil {
-			return store.Stats{}, fmt.Errorf("postgres: stats: %w", err)
+			return store.Stats{}, fmt.Errorf("postgres: stats: %w", unavailable(err))
 		}
 		st.Articles += n
 		st.Quotes += q
@@ -482,7 +485,7 @@ func (s *Store) Stats() (store.Stats, error) {
 		st.BySource[src] += n
 	}
 	if err := rows.Err(); err != nil {
-		return store.Stats{}, fmt.Errorf("postgres: stats: %w", err)
+		return store.Stats{}, fmt.Errorf("postgres: stats: %w", unavailable(err))
 	}
 	return st, nil
 }
@@ -497,7 +500,7 @@ func (s *Store) GetJSON(bucket, key string, v any) error {
 		return store.ErrNotFound
 	}
 	if err != nil {
-		return fmt.Errorf("postgres: read %s/%s: %w", bucket, key, err)
+		return fmt.Errorf("postgres: read %s/%s: %w", bucket, key, unavailable(err))
 	}
 	return json.Unmarshal(data, v)
 }
@@ -506,13 +509,13 @@ func (s *Store) GetJSON(bucket, key string, v any) error {
 func (s *Store) PutJSON(bucket, key string, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("postgres: encode %s/%s: %w", bucket, key, err)
+		return fmt.Errorf("postgres: encode %s/%s: %w", bucket, key, unavailable(err))
 	}
 	ctx, cancel := s.op()
 	defer cancel()
 	if _, err := s.pool.Exec(ctx, `INSERT INTO records (bucket, key, value) VALUES ($1, $2, $3)
 		ON CONFLICT (bucket, key) DO UPDATE SET value = excluded.value`, bucket, key, data); err != nil {
-		return fmt.Errorf("postgres: write %s/%s: %w", bucket, key, err)
+		return fmt.Errorf("postgres: write %s/%s: %w", bucket, key, unavailable(err))
 	}
 	return nil
 }
@@ -522,7 +525,7 @@ func (s *Store) DeleteJSON(bucket, key string) error {
 	ctx, cancel := s.op()
 	defer cancel()
 	if _, err := s.pool.Exec(ctx, `DELETE FROM records WHERE bucket = $1 AND key = $2`, bucket, key); err != nil {
-		return fmt.Errorf("postgres: delete %s/%s: %w", bucket, key, err)
+		return fmt.Errorf("postgres: delete %s/%s: %w", bucket, key, unavailable(err))
 	}
 	return nil
 }
@@ -534,7 +537,7 @@ func (s *Store) ListJSON(bucket, prefix string, fn func(key string, raw []byte) 
 	defer cancel()
 	rows, err := s.pool.Query(ctx, `SELECT key, value FROM records WHERE bucket = $1 AND starts_with(key, $2) ORDER BY key`, bucket, prefix)
 	if err != nil {
-		return fmt.Errorf("postgres: list %s: %w", bucket, err)
+		return fmt.Errorf("postgres: list %s: %w", bucket, unavailable(err))
 	}
 	type kv struct {
 		k string
@@ -546,7 +549,7 @@ func (s *Store) ListJSON(bucket, prefix string, fn func(key string, raw []byte) 
 		return e, err
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: list %s: %w", bucket, err)
+		return fmt.Errorf("postgres: list %s: %w", bucket, unavailable(err))
 	}
 	for _, e := range list {
 		if err := fn(e.k, e.v); err != nil {
@@ -560,7 +563,7 @@ func (s *Store) ListJSON(bucket, prefix string, fn func(key string, raw []byte) 
 func (s *Store) LogHead(ctx context.Context) (int64, error) {
 	var seq int64
 	if err := s.pool.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM article_log`).Scan(&seq); err != nil {
-		return 0, fmt.Errorf("postgres: log head: %w", err)
+		return 0, fmt.Errorf("postgres: log head: %w", unavailable(err))
 	}
 	return seq, nil
 }
@@ -569,7 +572,7 @@ func (s *Store) LogHead(ctx context.Context) (int64, error) {
 func (s *Store) LogAfter(ctx context.Context, seq int64, limit int) ([]store.LogEntry, error) {
 	rows, err := s.pool.Query(ctx, `SELECT seq, article_id, deleted, quotes FROM article_log WHERE seq > $1 ORDER BY seq LIMIT $2`, seq, limit)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: read log: %w", err)
+		return nil, fmt.Errorf("postgres: read log: %w", unavailable(err))
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.LogEntry, error) {
 		var e store.LogEntry
@@ -577,7 +580,7 @@ func (s *Store) LogAfter(ctx context.Context, seq int64, limit int) ([]store.Log
 		return e, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: read log: %w", err)
+		return nil, fmt.Errorf("postgres: read log: %w", unavailable(err))
 	}
 	return list, nil
 }
@@ -639,7 +642,7 @@ func (s *Store) TryLease(ctx context.Context, name, holder string, ttl time.Dura
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("postgres: lease %s: %w", name, err)
+		return false, fmt.Errorf("postgres: lease %s: %w", name, unavailable(err))
 	}
 	return got == holder, nil
 }
@@ -647,7 +650,30 @@ func (s *Store) TryLease(ctx context.Context, name, holder string, ttl time.Dura
 // ReleaseLease gives the named lease up if holder has it.
 func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
 	if _, err := s.pool.Exec(ctx, `DELETE FROM leases WHERE name = $1 AND holder = $2`, name, holder); err != nil {
-		return fmt.Errorf("postgres: release lease %s: %w", name, err)
+		return fmt.Errorf("postgres: release lease %s: %w", name, unavailable(err))
 	}
 	return nil
+}
+
+// unavailable marks err with store.ErrUnavailable when it says the database
+// could not be reached or went away (not when a query was wrong), so callers
+// can tell a member to try again.
+func unavailable(err error) error {
+	if err == nil || errors.Is(err, store.ErrUnavailable) {
+		return err
+	}
+	var ce *pgconn.ConnectError
+	var pe *pgconn.PgError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ne), pgconn.SafeToRetry(err),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
+	case errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P")):
+		// connection exceptions; administrator or crash shutdown
+	default:
+		if !strings.Contains(err.Error(), "conn closed") && !strings.Contains(err.Error(), "connection refused") {
+			return err
+		}
+	}
+	return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 }

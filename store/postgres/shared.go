@@ -31,7 +31,7 @@ func (s *Store) PutTemp(ctx context.Context, bucket, key string, value []byte, t
 	_, err := s.pool.Exec(ctx, `INSERT INTO shared_state (bucket, key, value, expires) VALUES ($1, $2, $3, now() + ($4::float8 * interval '1 second'))
 		ON CONFLICT (bucket, key) DO UPDATE SET value = excluded.value, expires = excluded.expires`, bucket, key, value, ttl.Seconds())
 	if err != nil {
-		return fmt.Errorf("postgres: keep %s/%s: %w", bucket, key, err)
+		return fmt.Errorf("postgres: keep %s/%s: %w", bucket, key, unavailable(err))
 	}
 	s.maybeSweep(ctx)
 	return nil
@@ -45,7 +45,7 @@ func (s *Store) GetTemp(ctx context.Context, bucket, key string) ([]byte, error)
 		return nil, store.ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("postgres: read %s/%s: %w", bucket, key, err)
+		return nil, fmt.Errorf("postgres: read %s/%s: %w", bucket, key, unavailable(err))
 	}
 	return v, nil
 }
@@ -60,7 +60,7 @@ func (s *Store) Claim(ctx context.Context, bucket, key string, ttl time.Duration
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("postgres: claim %s/%s: %w", bucket, key, err)
+		return false, fmt.Errorf("postgres: claim %s/%s: %w", bucket, key, unavailable(err))
 	}
 	s.maybeSweep(ctx)
 	return true, nil
@@ -89,7 +89,7 @@ func (s *Store) Hit(ctx context.Context, bucket, key string, window time.Duratio
 		return err
 	})
 	if err != nil {
-		return false, fmt.Errorf("postgres: count %s/%s: %w", bucket, key, err)
+		return false, fmt.Errorf("postgres: count %s/%s: %w", bucket, key, unavailable(err))
 	}
 	return ok, nil
 }
