@@ -72,7 +72,9 @@ func startReplicas(t *testing.T, dsn string, n int) *replicaSet {
 		logs := &lockedBuffer{}
 		e := &env{stdout: &lockedBuffer{}, stderr: logs, getenv: func(string) string { return "" }}
 		done := make(chan int, 1)
-		go func() { done <- run(ctx, e, []string{"serve", "--config", cfg, "--no-gateway", "--log-format", "json"}) }()
+		go func() {
+			done <- run(ctx, e, []string{"serve", "--config", cfg, "--no-gateway", "--log-format", "json"})
+		}()
 		dones = append(dones, done)
 		rs.urls = append(rs.urls, "http://"+addr+"/interactions")
 		rs.cfgs = append(rs.cfgs, cfg)
