@@ -21,6 +21,18 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 func openReplica(t *testing.T, dsn string) *Library {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
+	lib := openShared(t, dsn)
+	done := make(chan struct{})
+	go func() { defer close(done); lib.Follow(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return lib
+}
+
+// openShared opens a data folder of its own over the shared database; it is
+// closed when the test ends.
+func openShared(t *testing.T, dsn string) *Library {
+	t.Helper()
+	ctx := context.Background()
 	st, err := postgres.Open(ctx, dsn, postgres.Options{Migrate: true})
 	if err != nil {
 		t.Fatal(err)
@@ -29,9 +41,7 @@ func openReplica(t *testing.T, dsn string) *Library {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{})
-	go func() { defer close(done); lib.Follow(ctx) }()
-	t.Cleanup(func() { cancel(); <-done; lib.Close() })
+	t.Cleanup(func() { lib.Close() })
 	return lib
 }
 
@@ -89,17 +99,9 @@ func TestReplicasFollowTheLog(t *testing.T) {
 // TestOwnIngestMovesThePosition: what a library ingests itself moves its log
 // position on, so the next open has nothing to index again.
 func TestOwnIngestMovesThePosition(t *testing.T) {
-	dsn := pgtest.DSN(t)
 	ctx := context.Background()
-	st, err := postgres.Open(ctx, dsn, postgres.Options{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lib, err := OpenStore(ctx, t.TempDir(), st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lib.Close()
+	lib := openShared(t, pgtest.DSN(t))
+	st := lib.Store.(*postgres.Store)
 	var arts []*news.Article
 	for i := range 5 {
 		a := &news.Article{Title: fmt.Sprint("Article ", i), Paragraphs: []string{fmt.Sprint("Text number ", i)}}

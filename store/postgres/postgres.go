@@ -364,29 +364,11 @@ func (s *Store) Articles(ids []string) (map[string]*news.Article, error) {
 	if len(ids) == 0 {
 		return out, nil
 	}
-	ctx, cancel := s.op()
-	defer cancel()
-	rows, err := s.pool.Query(ctx, `SELECT id, data FROM articles WHERE id = ANY($1::text[])`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: read articles: %w", unavailable(err))
+	list, err := s.query(`SELECT id, data FROM articles WHERE id = ANY($1::text[])`, ids)
+	for _, a := range list {
+		out[a.ID] = a
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var data []byte
-		if err := rows.Scan(&id, &data); err != nil {
-			return nil, fmt.Errorf("postgres: read articles: %w", unavailable(err))
-		}
-		a := new(news.Article)
-		if err := json.Unmarshal(data, a); err != nil {
-			return nil, fmt.Errorf("postgres: read %s: %w", id, unavailable(err))
-		}
-		out[id] = a
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: read articles: %w", unavailable(err))
-	}
-	return out, nil
+	return out, err
 }
 
 // forEachPage is how many articles ForEach reads per query.
@@ -398,7 +380,7 @@ const forEachPage = 500
 func (s *Store) ForEach(fn func(*news.Article) error) error {
 	after := ""
 	for {
-		page, err := s.page(after)
+		page, err := s.query(`SELECT id, data FROM articles WHERE id > $1 ORDER BY id LIMIT $2`, after, forEachPage)
 		if err != nil {
 			return err
 		}
@@ -414,10 +396,11 @@ func (s *Store) ForEach(fn func(*news.Article) error) error {
 	}
 }
 
-func (s *Store) page(after string) ([]*news.Article, error) {
+// query reads and decodes the articles a query selects as (id, data).
+func (s *Store) query(sql string, args ...any) ([]*news.Article, error) {
 	ctx, cancel := s.op()
 	defer cancel()
-	rows, err := s.pool.Query(ctx, `SELECT id, data FROM articles WHERE id > $1 ORDER BY id LIMIT $2`, after, forEachPage)
+	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: read articles: %w", unavailable(err))
 	}
@@ -431,7 +414,7 @@ func (s *Store) page(after string) ([]*news.Article, error) {
 		}
 		a := new(news.Article)
 		if err := json.Unmarshal(data, a); err != nil {
-			return nil, fmt.Errorf("postgres: read %s: %w", id, unavailable(err))
+			return nil, fmt.Errorf("postgres: read %s: %w", id, err)
 		}
 		out = append(out, a)
 	}
