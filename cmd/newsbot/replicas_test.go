@@ -290,3 +290,100 @@ func TestDatabaseRestartUnderLoad(t *testing.T) {
 	rs.untilFound(1, "Islay ferry", "Ferry to Islay resumes", false) // nothing lost
 	rs.f.AssertNoViolations(t)
 }
+
+// TestShardsOverProcesses: two processes, each one gateway shard of two,
+// over one database. Each guild's interactions reach the process of its
+// shard, and both answer from the shared articles.
+func TestShardsOverProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	const guildB = "100000000004194305" // (id >> 22) % 2 == 1; testGuild is on shard 0
+	dsn := pgtest.DSN(t)
+	f := discordtest.New(t, discordtest.WithToken(replicaToken))
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	var dones []chan int
+	var cfgs []string
+	var logs []*lockedBuffer
+	defer func() {
+		cancel()
+		for i, d := range dones {
+			if code := <-d; code != 0 {
+				t.Errorf("shard %d exited %d:\n%s", i, code, logs[i])
+			}
+		}
+	}()
+	for i := range 2 {
+		conf := fmt.Sprintf("data_dir: %s\nstore:\n  backend: postgres\n  dsn: %q\ndiscord:\n  token: %s\n  base_url: %s\n  shard_id: %d\n  shard_count: 2\n",
+			filepath.Join(dir, fmt.Sprint("s", i)), dsn, replicaToken, f.URL(), i)
+		cfg := filepath.Join(dir, fmt.Sprintf("s%d.yaml", i))
+		if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		l := &lockedBuffer{}
+		e := &env{stdout: &lockedBuffer{}, stderr: l, getenv: func(string) string { return "" }}
+		done := make(chan int, 1)
+		go func() { done <- run(ctx, e, []string{"serve", "--config", cfg, "--log-format", "json"}) }()
+		dones, cfgs, logs = append(dones, done), append(cfgs, cfg), append(logs, l)
+	}
+	wctx, wcancel := context.WithTimeout(ctx, 60*time.Second)
+	defer wcancel()
+	if err := f.WaitFor(wctx, func() bool {
+		shards := map[string]bool{}
+		for _, s := range f.Sessions() {
+			if s.Connected && s.Seq > 0 {
+				shards[fmt.Sprint(s.Shard)] = true
+			}
+		}
+		return shards["[0 2]"] && shards["[1 2]"]
+	}); err != nil {
+		t.Fatalf("the two shards did not connect: %v\n%s\n%s", err, logs[0], logs[1])
+	}
+
+	// A global article, from the command line, into the database.
+	in := writeFile(t, dir, "in/ferry.md", "# Ferry to Islay resumes\n\nThe ferry to Islay resumed service on Monday after a week of storms.\n")
+	if out, errOut, code := newsbot(t, "", "ingest", "--config", cfgs[0], "--data", filepath.Join(dir, "cli"), in); code != 0 {
+		t.Fatalf("ingest: %s %s", out, errOut)
+	}
+	for _, g := range []string{testGuild, guildB} {
+		inv := discordtest.GuildMember(g, replicaChannel, discordtest.User{Username: "reader"}, memberPerms)
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			sent, err := f.SendInteraction(discordtest.SlashCommand(inv, "search", discordtest.StringOption("query", "Islay ferry")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body string
+			if err := f.WaitFor(wctx, func() bool {
+				r, ok := f.Response(sent.ID)
+				if !ok || r.Original == nil || r.Original.Flags&128 != 0 {
+					return false
+				}
+				b, _ := json.Marshal(r.Original.Body)
+				body = string(b)
+				return true
+			}); err != nil {
+				t.Fatalf("guild %s: no answer", g)
+			}
+			if strings.Contains(body, "Ferry to Islay resumes") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("guild %s: %s", g, body)
+			}
+		}
+	}
+	for _, s := range f.Sessions() {
+		n := 0
+		for _, ev := range s.Dispatched {
+			if ev == "INTERACTION_CREATE" {
+				n++
+			}
+		}
+		if s.Connected && n == 0 {
+			t.Errorf("shard %v got no interaction: %v", s.Shard, s.Dispatched)
+		}
+	}
+	f.AssertNoViolations(t)
+}
