@@ -125,8 +125,10 @@ func (l *Library) openFollowing(ctx context.Context, st store.Logged, idxPath st
 	}
 	l.Index = ix
 	l.follow.pos = pos
-	_, err = l.CatchUp(ctx)
-	return err
+	if _, err := l.CatchUp(ctx); err != nil {
+		return err
+	}
+	return l.fillGaps(ctx)
 }
 
 // CatchUp applies the shared store's article log to the local index up to its

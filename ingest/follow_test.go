@@ -121,6 +121,34 @@ func TestOwnIngestMovesThePosition(t *testing.T) {
 	}
 }
 
+// TestOpenFillsGaps: an index that lost an article its log position says it
+// has (a crash before the index wrote it) gets it back at the next open.
+func TestOpenFillsGaps(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	ctx := context.Background()
+	lib := openShared(t, dsn)
+	a := &news.Article{Title: "Portvale harbour reopens", Paragraphs: []string{"The harbour in Portvale reopened on Tuesday."}}
+	a.ComputeID()
+	if _, err := lib.Add(ctx, []*news.Article{a}); err != nil {
+		t.Fatal(err)
+	}
+	dir := lib.Dir
+	if err := lib.Index.DeleteArticle(a); err != nil {
+		t.Fatal(err)
+	}
+	lib.Close()
+	st, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := OpenStore(ctx, dir, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	waitFound(t, again, "Portvale", 1)
+}
+
 // TestFollowSurvivesRestart: the database restarts; the replica keeps
 // following once it is back, without being reopened.
 func TestFollowSurvivesRestart(t *testing.T) {

@@ -145,10 +145,9 @@ func (l *Library) Close() error {
 	return errors.Join(errs...)
 }
 
-// reconcile indexes the articles left pending by an interrupted write, then
-// compares the store's and the index's counts: when they differ (an index
-// restored from a backup, a removal cut short), every stored article the index
-// lacks is indexed again. The store is the truth; it is never changed here.
+// reconcile brings the index in line with the store after an interruption:
+// with a shared store by catching up with its log; else by indexing the
+// articles left pending by an interrupted write, then filling gaps.
 func (l *Library) reconcile(ctx context.Context) error {
 	if l.follow != nil {
 		_, err := l.CatchUp(ctx)
@@ -157,6 +156,14 @@ func (l *Library) reconcile(ctx context.Context) error {
 	if err := l.indexPending(ctx); err != nil {
 		return err
 	}
+	return l.fillGaps(ctx)
+}
+
+// fillGaps compares the store's and the index's counts: when they differ (an
+// index restored from a backup, a removal cut short, a crash before the index
+// wrote what it had been given), every stored article the index lacks is
+// indexed again. The store is the truth; it is never changed here.
+func (l *Library) fillGaps(ctx context.Context) error {
 	n, err := l.Index.DocCount()
 	if err != nil || n == l.Store.Count() {
 		return err
