@@ -20,6 +20,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/newsbot/newsbot/commands"
+	"github.com/newsbot/newsbot/config"
+	"github.com/newsbot/newsbot/ingest/fetch"
 	"github.com/newsbot/newsbot/internal/discordep"
 	"github.com/newsbot/newsbot/internal/metrics"
 	"github.com/newsbot/newsbot/store"
@@ -53,6 +55,10 @@ type Options struct {
 	// limits where every replica sees them (see shared.go); nil keeps them
 	// in this process.
 	Shared store.Shared
+	// Fetch downloads members' attachments, from Discord's CDN hosts only
+	// and under its address policy; nil makes one from the default fetch
+	// settings (which allow no private address).
+	Fetch *fetch.Fetcher
 }
 
 // Bot is newsbot connected to Discord.
@@ -72,10 +78,6 @@ type Bot struct {
 	readyOne sync.Once
 	seen     seenSet
 	gw       gatewayState
-
-	// Download fetches an attachment; nil uses the session's HTTP client
-	// (the safe fetcher is wired in by the caller where there is one).
-	Download func(ctx context.Context, url string) ([]byte, error)
 }
 
 var apiOnce sync.Once
@@ -129,6 +131,9 @@ func New(opt Options, svc *commands.Service, log *slog.Logger) (*Bot, error) {
 	}
 	if opt.ShardCount <= 0 {
 		opt.ShardCount = 1
+	}
+	if opt.Fetch == nil {
+		opt.Fetch = fetch.New(config.Fetch{})
 	}
 	s, err := discordgo.New("Bot " + opt.Token)
 	if err != nil {

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
@@ -31,7 +30,7 @@ func FuzzInteractionPayload(f *testing.F) {
 		if err := json.Unmarshal(payload, &i); err != nil {
 			return
 		}
-		req, err := b.request(context.Background(), &i)
+		req, err := b.request(&i)
 		if err != nil {
 			return
 		}

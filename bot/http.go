@@ -31,8 +31,14 @@ func (b *Bot) InteractionsHandler() http.Handler {
 			return
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxInteractionBody+1))
-		if err != nil || len(body) > maxInteractionBody {
-			http.Error(w, "body too large or unreadable", http.StatusRequestEntityTooLarge)
+		if err != nil {
+			// Most often the server's ReadTimeout: a client too slow to
+			// send its body is cut off.
+			http.Error(w, "body unreadable", http.StatusBadRequest)
+			return
+		}
+		if len(body) > maxInteractionBody {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 			return
 		}
 		if !b.verify(r.Header, body) {

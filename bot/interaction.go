@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -92,7 +90,7 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, respond resp
 		_ = respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
 		return
 	}
-	req, err := b.request(ctx, i)
+	req, err := b.request(i)
 	if err != nil {
 		outcome = "bad_request"
 		b.reply(respond, ephemeral("I could not read that command: "+err.Error()))
@@ -166,6 +164,7 @@ func (b *Bot) run(ctx context.Context, i *discordgo.Interaction, req commands.Re
 		if component {
 			r, err = b.svc.Component(hctx, i.MessageComponentData().CustomID, req)
 		} else {
+			b.downloadAll(hctx, &req)
 			r, err = b.svc.Handle(hctx, req)
 		}
 		done <- result{r, err}
@@ -256,7 +255,7 @@ func interactionName(i *discordgo.Interaction) string {
 const maxAttachment = 10 << 20
 
 // request decodes an interaction into the transport-neutral request.
-func (b *Bot) request(ctx context.Context, i *discordgo.Interaction) (commands.Request, error) {
+func (b *Bot) request(i *discordgo.Interaction) (commands.Request, error) {
 	user, _, _ := memberOf(i)
 	req := commands.Request{
 		Guild: i.GuildID, Channel: i.ChannelID, User: user,
@@ -295,13 +294,6 @@ func (b *Bot) request(ctx context.Context, i *discordgo.Interaction) (commands.R
 			}
 			a := d.Resolved.Attachments[id]
 			att := commands.Attachment{Filename: a.Filename, ContentType: a.ContentType, URL: a.URL, Size: a.Size}
-			if i.Type == discordgo.InteractionApplicationCommand {
-				data, err := b.download(ctx, a.URL, a.Size)
-				if err != nil {
-					return req, fmt.Errorf("attachment %s: %w", a.Filename, err)
-				}
-				att.Data = data
-			}
 			if req.Attachments == nil {
 				req.Attachments = map[string]commands.Attachment{}
 			}
@@ -317,44 +309,39 @@ func (b *Bot) request(ctx context.Context, i *discordgo.Interaction) (commands.R
 		msg := d.Resolved.Messages[d.TargetID]
 		req.Message = &commands.Message{ID: msg.ID, Content: msg.Content}
 		for _, a := range msg.Attachments {
-			att := commands.Attachment{Filename: a.Filename, ContentType: a.ContentType, URL: a.URL, Size: a.Size}
-			if data, err := b.download(ctx, a.URL, a.Size); err == nil {
-				att.Data = data
-			}
-			req.Message.Attachments = append(req.Message.Attachments, att)
+			req.Message.Attachments = append(req.Message.Attachments,
+				commands.Attachment{Filename: a.Filename, ContentType: a.ContentType, URL: a.URL, Size: a.Size})
 		}
 	}
 	return req, nil
 }
 
-// download reads an attachment from Discord's CDN, capped in size and time.
+// discordCDN are the hosts Discord serves attachments from: an attachment
+// URL naming any other host is not fetched (unless fetch.allow_hosts lists
+// it, as the tests do for the fake Discord on loopback).
+var discordCDN = []string{"cdn.discordapp.com", "media.discordapp.net"}
+
+// download reads an attachment from Discord's CDN through the safe fetcher,
+// capped in size and time, under the same address policy as every link.
 func (b *Bot) download(ctx context.Context, url string, size int) ([]byte, error) {
 	if size > maxAttachment {
 		return nil, fmt.Errorf("%d bytes is over the %d MB limit", size, maxAttachment>>20)
 	}
-	if b.Download != nil {
-		return b.Download(ctx, url)
+	return b.opt.Fetch.File(ctx, url, discordCDN, maxAttachment)
+}
+
+// downloadAll fills in the data of a command's attachments, or why it could
+// not be had. It runs as part of the command, after the bot may have
+// deferred, so a slow download costs no answer within Discord's 3 seconds.
+func (b *Bot) downloadAll(ctx context.Context, req *commands.Request) {
+	for name, a := range req.Attachments {
+		a.Data, a.Err = b.download(ctx, a.URL, a.Size)
+		req.Attachments[name] = a
 	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	r, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, err
+	if req.Message != nil {
+		for i := range req.Message.Attachments {
+			a := &req.Message.Attachments[i]
+			a.Data, a.Err = b.download(ctx, a.URL, a.Size)
+		}
 	}
-	resp, err := b.s.Client.Do(r)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("download: %s", resp.Status)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAttachment+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxAttachment {
-		return nil, fmt.Errorf("over the %d MB limit", maxAttachment>>20)
-	}
-	return data, nil
 }

@@ -18,6 +18,9 @@ type AskJSON struct {
 	Question  string       `json:"question"`
 	Abstained bool         `json:"abstained"`
 	Answers   []AnswerJSON `json:"answers"`
+	// Related are articles on the question's topic, given when newsbot
+	// abstains: where to read on.
+	Related []ArticleJSON `json:"related,omitempty"`
 }
 
 // AnswerJSON is one answer of AskJSON. Text is verbatim from the article.
@@ -31,6 +34,9 @@ type AnswerJSON struct {
 
 // NoAnswer is what newsbot says when the index does not know.
 const NoAnswer = "I don't know: none of the articles I have answers that."
+
+// MayHelp introduces the related articles of an abstention.
+const MayHelp = "Articles that may help:"
 
 // Ask answers a question from the articles, citing each answer, or says it does
 // not know.
@@ -58,6 +64,16 @@ func (s *Service) Ask(ctx context.Context, a AskArgs) (*Reply, error) {
 	}
 	if res.Abstained {
 		r.Text = NoAnswer
+		if len(res.Related) > 0 {
+			r.Text += "\n" + MayHelp
+		}
+		for _, a := range res.Related {
+			data.Related = append(data.Related, NewArticleJSON(a))
+			r.Cards = append(r.Cards, Card{
+				Title: a.Title, URL: a.URL, Body: s.Lib.Index.Lead(a),
+				Source: a.Source, Published: a.Published, ArticleID: a.ID,
+			})
+		}
 	}
 	if note != "" {
 		r.Text = note + "\n" + r.Text

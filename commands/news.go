@@ -29,8 +29,11 @@ func (s *Service) NewsAdd(ctx context.Context, req Request) (*Reply, error) {
 		}
 		items = got
 	case hasFile:
+		if file.Err != nil {
+			return nil, userErr("Could not download %s: %v", file.Filename, file.Err)
+		}
 		if len(file.Data) == 0 {
-			return nil, userErr("The file %s is empty or could not be downloaded.", file.Filename)
+			return nil, userErr("The file %s is empty.", file.Filename)
 		}
 		items = news.Parse(file.Filename, file.Data, formatOf(file), def)
 	case text != "":
@@ -58,10 +61,17 @@ func (s *Service) AddMessage(ctx context.Context, req Request) (*Reply, error) {
 	if strings.TrimSpace(req.Message.Content) != "" {
 		return s.store(ctx, []news.Item{news.FromText("", req.Message.Content, def)})
 	}
+	var failed []string
 	for _, a := range req.Message.Attachments {
 		if len(a.Data) > 0 {
 			return s.store(ctx, news.Parse(a.Filename, a.Data, formatOf(a), def))
 		}
+		if a.Err != nil {
+			failed = append(failed, fmt.Sprintf("%s: %v", a.Filename, a.Err))
+		}
+	}
+	if len(failed) > 0 {
+		return nil, userErr("Could not download the message's files: %s", strings.Join(failed, "; "))
 	}
 	return nil, userErr("That message has no text, link or readable file to add.")
 }

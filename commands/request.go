@@ -33,13 +33,15 @@ type Message struct {
 	Attachments []Attachment
 }
 
-// Attachment is a file a member gave; Data is filled by the transport.
+// Attachment is a file a member gave; Data is filled by the transport, or
+// Err says why it could not be.
 type Attachment struct {
 	Filename    string
 	ContentType string
 	URL         string
 	Size        int
 	Data        []byte
+	Err         error
 }
 
 // String returns a string option, trimmed, or "".

@@ -135,10 +135,14 @@ type Discord struct {
 	ModeratorRoles []string `yaml:"moderator_roles"`
 }
 
-// HTTP configures the optional HTTP server.
+// HTTP configures the optional HTTP servers.
 type HTTP struct {
 	// Listen is a host:port to listen on; empty means no HTTP server.
 	Listen string `yaml:"listen"`
+	// MetricsListen, when set, is a host:port of its own for /metrics and
+	// /healthz, which are then not served on Listen: Listen faces the
+	// internet for Discord, this one a private network.
+	MetricsListen string `yaml:"metrics_listen"`
 }
 
 // Fetch configures outgoing requests for feeds and articles.

@@ -263,7 +263,7 @@ discord:
   shard_id: 1
   shard_count: 2
   moderator_roles: [123456789012345678, "12345678901234567890"]
-http: {listen: ":8080"}
+http: {listen: ":8080", metrics_listen: "127.0.0.1:9090"}
 fetch:
   allow_hosts: [Example.COM, "::1", "[fe80::1]", 10.0.0.7, my_host.lan]
   timeout: 1m30s
@@ -284,8 +284,8 @@ log: {level: DEBUG, format: json}
 			if !reflect.DeepEqual(c.Discord, want) {
 				t.Errorf("discord = %+v\nwant %+v", c.Discord, want)
 			}
-			if c.DataDir != "/var/lib/newsbot" || c.HTTP.Listen != ":8080" {
-				t.Errorf("data_dir/listen = %q %q", c.DataDir, c.HTTP.Listen)
+			if c.DataDir != "/var/lib/newsbot" || c.HTTP != (HTTP{":8080", "127.0.0.1:9090"}) {
+				t.Errorf("data_dir/http = %q %+v", c.DataDir, c.HTTP)
 			}
 			wantFetch := Fetch{
 				AllowHosts: []string{"example.com", "::1", "fe80::1", "10.0.0.7", "my_host.lan"},
@@ -428,6 +428,8 @@ func TestBadValues(t *testing.T) {
 		{"listen no port", "http:\n  listen: localhost\n", 2, "http.listen", "want host:port"},
 		{"listen bad port", "http:\n  listen: \":http\"\n", 2, "http.listen", "invalid port"},
 		{"listen port 0", "http:\n  listen: \"127.0.0.1:0\"\n", 2, "http.listen", "invalid port"},
+		{"metrics_listen no port", "http:\n  metrics_listen: localhost\n", 2, "http.metrics_listen", "want host:port"},
+		{"metrics_listen same as listen", "http:\n  listen: \":8080\"\n  metrics_listen: \"127.0.0.1:8080\"\n", 3, "http.metrics_listen", "is http.listen's address too"},
 		{"feed no url", "feeds:\n  - every: 5m\n", 2, "feeds[0].url", "missing"},
 		{"feed bad url", "feeds:\n  - url: example.com/feed\n", 2, "feeds[0].url", "absolute http or https URL"},
 		{"feed file url", "feeds:\n  - url: file:///etc/passwd\n", 2, "feeds[0].url", "absolute http or https URL"},

@@ -113,11 +113,7 @@ func (l *loader) validate(cfg *Config) {
 	}
 	l.validateStore(&cfg.Store)
 	l.validateDiscord(&cfg.Discord)
-	if l.ok("http.listen") && cfg.HTTP.Listen != "" {
-		if err := checkListen(cfg.HTTP.Listen); err != nil {
-			l.invalid("http.listen", "%v", err)
-		}
-	}
+	l.validateHTTP(&cfg.HTTP)
 	l.validateFetch(&cfg.Fetch)
 	l.validateFeeds(cfg.Feeds)
 	l.validateDigests(cfg.Digests)
@@ -200,6 +196,35 @@ func (l *loader) validateDiscord(d *Discord) {
 	for i, r := range d.ModeratorRoles {
 		l.snowflake(fmt.Sprintf("discord.moderator_roles[%d]", i), r, true)
 	}
+}
+
+func (l *loader) validateHTTP(h *HTTP) {
+	listenOK := l.ok("http.listen")
+	if listenOK && h.Listen != "" {
+		if err := checkListen(h.Listen); err != nil {
+			l.invalid("http.listen", "%v", err)
+			listenOK = false
+		}
+	}
+	if l.ok("http.metrics_listen") && h.MetricsListen != "" {
+		if err := checkListen(h.MetricsListen); err != nil {
+			l.invalid("http.metrics_listen", "%v", err)
+		} else if listenOK && sameListen(h.Listen, h.MetricsListen) {
+			l.invalid("http.metrics_listen", "%q is http.listen's address too: give /metrics and /healthz a port of their own (or leave the key out to serve them on http.listen)", h.MetricsListen)
+		}
+	}
+}
+
+// sameListen reports whether two listen addresses would collide: the same
+// port, on the same host or with either on every interface.
+func sameListen(a, b string) bool {
+	ha, pa, errA := net.SplitHostPort(a)
+	hb, pb, errB := net.SplitHostPort(b)
+	if errA != nil || errB != nil || pa != pb {
+		return false
+	}
+	any := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
+	return ha == hb || any(ha) || any(hb)
 }
 
 func (l *loader) validateFetch(f *Fetch) {

@@ -9,12 +9,13 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/newsbot/newsbot/answer"
+	"github.com/newsbot/newsbot/internal/lexicon"
 	"github.com/newsbot/newsbot/news"
 	"github.com/newsbot/newsbot/news/quotes"
 )
@@ -28,83 +29,69 @@ type Answer struct {
 	// Markdown is Text escaped for Discord with the question's words bold.
 	Markdown string
 	Article  *news.Article
-	Score    float64
+	// Score is the model's probability that the sentence answers.
+	Score float64
 	// Speaker and SpeakerTitle are set when the answer is a quote.
 	Speaker      string
 	SpeakerTitle string
 }
 
-// AskResult is the answers to a question, best first, or an abstention.
+// AskResult is the answers to a question, best first, or an abstention with
+// the articles that may help.
 type AskResult struct {
 	Question  string
-	Kind      AnswerKind
+	Kind      answer.Kind
 	Abstained bool
 	Answers   []Answer
+	// Related are up to three articles on the question's topic, given when
+	// Ask abstains.
+	Related []*news.Article
 }
 
-// Ask tuning. The weights were set on the development questions and checked
-// against the kinds of question, not single strings.
+// Candidate is a sentence considered as an answer, with its features: what
+// the answer model weighs, and what its training reads.
+type Candidate struct {
+	Text     string
+	Article  *news.Article
+	Features []float64
+	// para and firstMatch place the sentence for rendering.
+	para       int
+	firstMatch int
+}
+
 const (
-	askArticles      = 8    // articles whose sentences are ranked
-	askMaxAnswers    = 3    //
-	minCoverage      = 0.55 // share of the question's weight the best article must hold
-	minSentenceScore = 0.40 // score below which a sentence is no answer
+	askArticles = 8 // articles whose sentences are ranked
+	askRelated  = 3 // articles offered when Ask abstains
 )
 
 // Ask answers a question with up to three sentences from the articles in scope,
-// or abstains when nothing in the index answers it.
+// or abstains, with related articles, when the answer model finds no sentence
+// likely enough to answer.
 func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult, error) {
 	if err := CheckQuery(text); err != nil {
 		return nil, err
 	}
 	q := ix.parseQuestion(text)
-	res := &AskResult{Question: text, Kind: q.kind}
-	if len(q.terms) == 0 {
-		res.Abstained = true
-		return res, nil
-	}
-	idf, err := ix.idf(ctx, q.terms)
+	res := &AskResult{Question: text, Kind: q.Kind}
+	cands, arts, err := ix.candidates(ctx, q, scope)
 	if err != nil {
 		return nil, err
 	}
-	// Retrieval uses the question's rarer words: a word in one article of
-	// twenty barely moves BM25, yet walking its postings is most of the
-	// cost on a large index. Ranking sentences in Go uses every word of the
-	// question and their related words.
-	words := retrievalTerms(q.terms, idf)
-	bq := bleve.NewBooleanQuery()
-	bq.AddMust(termsQuery(words, 1.5))
-	bq.AddFilter(allOf((SearchOptions{Scope: scope}).scopeFilters()...)) // title and body: articles only
-	req := bleve.NewSearchRequestOptions(bq, askArticles, 0, false)
-	sr, err := ix.b().SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("index: ask: %w", err)
-	}
-	if len(sr.Hits) == 0 {
+	if len(cands) == 0 {
 		res.Abstained = true
+		res.Related = arts[:min(len(arts), askRelated)]
 		return res, nil
 	}
-	ids := make([]string, len(sr.Hits))
-	for i, h := range sr.Hits {
-		ids[i] = h.ID
+	xs := make([][]float64, len(cands))
+	texts := make([]string, len(cands))
+	for i, c := range cands {
+		xs[i], texts[i] = c.Features, c.Text
 	}
-	arts, err := ix.src.Articles(ids)
-	if err != nil {
-		return nil, err
-	}
-	m := ix.newMatcher(q, idf)
-	var cands []candidate
-	top := sr.Hits[0].Score
-	for rank, h := range sr.Hits {
-		a := arts[h.ID]
-		if a == nil {
-			continue
-		}
-		cands = append(cands, ix.rankSentences(q, m, a, h.Score/top, rank)...)
-	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	if len(cands) == 0 || cands[0].score < minSentenceScore || cands[0].coverage < minCoverage {
+	model := answer.Default
+	ranked := model.Rank(xs)
+	if ranked.Prob < model.Threshold {
 		res.Abstained = true
+		res.Related = arts[:min(len(arts), askRelated)]
 		return res, nil
 	}
 	qterms := make(map[string]bool, len(q.terms))
@@ -113,18 +100,17 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 			qterms[r] = true
 		}
 	}
-	seen := map[string]bool{}
-	for _, c := range cands {
-		if len(res.Answers) == askMaxAnswers || c.score < minSentenceScore || c.score < cands[0].score*0.5 {
-			break
+	for n, i := range ranked.Answers(texts) {
+		c := cands[i]
+		text := trimAnswer(c.Text, c.firstMatch)
+		// The first answer carries the model's confidence that it
+		// answers; the others, their share of it.
+		p := ranked.Prob * math.Exp(ranked.Score[i]-ranked.Score[ranked.Order[0]])
+		if n == 0 {
+			p = ranked.Prob
 		}
-		text := trimAnswer(c.text, c.firstMatch)
-		if seen[text] {
-			continue
-		}
-		seen[text] = true
-		ans := Answer{Text: text, Markdown: ix.highlight(text, qterms, MaxAnswerRunes+2), Article: c.article, Score: round(c.score)}
-		if qt := quoteIn(c.article, c.paragraph, c.text); qt != nil && qt.Speaker != "" {
+		ans := Answer{Text: text, Markdown: ix.highlight(text, qterms, MaxAnswerRunes+2), Article: c.Article, Score: round(p)}
+		if qt := quoteIn(c.Article, c.para, c.Text); qt != nil && qt.Speaker != "" {
 			ans.Speaker, ans.SpeakerTitle = qt.Speaker, qt.Title
 		}
 		res.Answers = append(res.Answers, ans)
@@ -132,13 +118,65 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 	return res, nil
 }
 
-// tuning holds the weights of sentence ranking.
-type tuning struct {
-	title, prev, next, pronoun, lex, near, cov, art, typeAny, typeSpecific float64
+// AskCandidates returns every candidate sentence of a question with its
+// features, unranked: what the answer model's training reads.
+func (ix *Index) AskCandidates(ctx context.Context, text string, scope Scope) ([]Candidate, error) {
+	if err := CheckQuery(text); err != nil {
+		return nil, err
+	}
+	cands, _, err := ix.candidates(ctx, ix.parseQuestion(text), scope)
+	return cands, err
 }
 
-// tw are the weights in use, set on the development questions.
-var tw = tuning{title: 0.35, prev: 0.25, next: 0.15, pronoun: 0.6, lex: 0.7, near: 0.6, cov: 0.25, art: 0.1, typeAny: 0.3, typeSpecific: 0.55}
+// candidates retrieves the articles that best match the question and returns
+// their candidate sentences with features, and the articles in retrieval
+// order.
+func (ix *Index) candidates(ctx context.Context, q question, scope Scope) ([]Candidate, []*news.Article, error) {
+	if len(q.terms) == 0 {
+		return nil, nil, nil
+	}
+	idf, err := ix.idf(ctx, q.terms)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Retrieval uses the question's rarer words: a word in one article of
+	// twenty barely moves BM25, yet walking its postings is most of the
+	// cost on a large index. Ranking sentences uses every word of the
+	// question and their related words.
+	words := retrievalTerms(q.terms, idf)
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(termsQuery(words, 1.5))
+	bq.AddFilter(allOf((SearchOptions{Scope: scope}).scopeFilters()...)) // title and body: articles only
+	req := bleve.NewSearchRequestOptions(bq, askArticles, 0, false)
+	sr, err := ix.b().SearchInContext(ctx, req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("index: ask: %w", err)
+	}
+	if len(sr.Hits) == 0 {
+		return nil, nil, nil
+	}
+	ids := make([]string, len(sr.Hits))
+	for i, h := range sr.Hits {
+		ids[i] = h.ID
+	}
+	byID, err := ix.src.Articles(ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := ix.newMatcher(q, idf)
+	var cands []Candidate
+	var arts []*news.Article
+	top := sr.Hits[0].Score
+	for _, h := range sr.Hits {
+		a := byID[h.ID]
+		if a == nil {
+			continue
+		}
+		arts = append(arts, a)
+		cands = append(cands, ix.rankSentences(q, m, a, h.Score/top, len(arts)-1)...)
+	}
+	return cands, arts, nil
+}
 
 // retrievalTerms keeps the question's terms rarer than one article in twenty
 // (an IDF over ln 20), and at least its three rarest.
@@ -218,38 +256,73 @@ func (ix *Index) articleCount() (int, error) {
 
 // matcher maps an article's terms back to the question terms they stand for.
 type matcher struct {
-	q     question
-	idf   map[string]float64
-	to    map[string][]string // article stem -> question terms it matches
+	q   question
+	idf map[string]float64
+	to  map[string][]string // article stem -> question terms it matches
+	// wn maps the stems of the words WordNet relates to a question word
+	// (synonyms, derivations: "wrecked" for "destroyed", "death" for
+	// "died") to that word, when they are not already in to.
+	wn    map[string][]string
 	total float64
 	// maxIDF is the weight of the question's rarest word.
 	maxIDF float64
 	// probes are substrings one of which a matching text must hold.
 	probes []string
+	// pairs are the question's adjacent terms, for phrase overlap.
+	pairs [][2]string
 }
 
 func (ix *Index) newMatcher(q question, idf map[string]float64) *matcher {
-	m := &matcher{q: q, idf: idf, to: map[string][]string{}}
+	m := &matcher{q: q, idf: idf, to: map[string][]string{}, wn: map[string][]string{}}
 	probes := map[string]bool{}
+	probe := func(stem string) {
+		// A stem's first letters are in every word it stems from
+		// ("happi" from "happy": "hap").
+		probes[stem[:min(len(stem), 3)]] = true
+	}
 	for _, t := range q.terms {
 		m.total += idf[t]
 		m.maxIDF = max(m.maxIDF, idf[t])
 		for _, r := range ix.relatedTerms(t) {
 			m.to[r] = append(m.to[r], t)
-			// A stem's first letters are in every word it stems from
-			// ("happi" from "happy": "hap").
-			probes[r[:min(len(r), 3)]] = true
+			probe(r)
+		}
+	}
+	for _, t := range q.terms {
+		for _, w := range wordnetRelated(q.words[t]) {
+			s := ix.stemWord(w)
+			if s == "" || len(m.to[s]) > 0 || slices.Contains(m.wn[s], t) {
+				continue
+			}
+			m.wn[s] = append(m.wn[s], t)
+			probe(s)
 		}
 	}
 	for form, lemma := range ix.lemma {
-		if len(m.to[lemma]) > 0 {
+		if len(m.to[lemma]) > 0 || len(m.wn[lemma]) > 0 {
 			probes[form] = true
 		}
 	}
 	for p := range probes {
 		m.probes = append(m.probes, p)
 	}
+	for i := 1; i < len(q.terms); i++ {
+		m.pairs = append(m.pairs, [2]string{q.terms[i-1], q.terms[i]})
+	}
 	return m
+}
+
+// wordnetRelated are the words WordNet relates to a word through its base
+// forms: synonyms of its most frequent senses and derivations.
+func wordnetRelated(word string) []string {
+	var out []string
+	for _, l := range lexicon.Lemmas(word) {
+		e, _ := lexicon.Lookup(l)
+		out = append(out, l)
+		out = append(out, e.Synonyms...)
+		out = append(out, e.Derived...)
+	}
+	return out
 }
 
 // mayMatch is a cheap test, before analysis, that a text may hold a word
@@ -285,36 +358,37 @@ func (m *matcher) match(term string) []string {
 	return out
 }
 
-// candidate is one sentence considered as an answer.
-type candidate struct {
-	article    *news.Article
-	paragraph  int
-	text       string
-	firstMatch int // byte offset of the first matched word in text
-	score      float64
-	coverage   float64 // share of the question's weight found in the article
-}
-
 type sentence struct {
 	para       int
+	index      int // in the article, from 0
 	text       string
 	matched    map[string]bool // question terms found
+	related    map[string]bool // question terms found only through WordNet
 	firstMatch int
 	pronounLed bool
 	toks       []token
 	matchedAt  map[int]bool // byte offsets of matched tokens
+	// hits are the question terms each token matches, by token start;
+	// relHits those it matches only through WordNet.
+	hits, relHits map[int][]string
+	pairs         int // adjacent question term pairs found adjacent
 }
+
+// relatedWeight is what a word WordNet relates to a question word counts for
+// beside the word itself, in placing an answer among the question's words.
+const relatedWeight = 0.7
 
 var pronounLedRE = regexp.MustCompile(`^(?:He|She|It|They|His|Her|Its|Their|This|That|These|The (?:man|woman|company|group|team|planet|ship|plane|airline|suspect|victim|court|judge|district|town|city))\b`)
 
-// rankSentences scores every sentence of an article against the question.
+// rankSentences computes the features of every sentence of an article that
+// may answer the question (see package answer for their meaning).
 //
 // Words of the question that the article's title holds are the topic: they
 // choose the article, not the sentence. The sentence is chosen by the other
 // ("focus") words it holds, by the words its neighbours hold (answers often
 // follow the sentence that repeats the question, with a pronoun), and by whether
 // it holds the kind of thing asked for (a name, a number, a date, a place).
-func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore float64, rank int) []candidate {
+func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore float64, rank int) []Candidate {
 	title := map[string]bool{}
 	inArticle := map[string]bool{}
 	for _, t := range ix.tokens(a.Title) {
@@ -324,6 +398,7 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 		}
 	}
 	var sents []sentence
+	index := 0
 	for pi, p := range a.Paragraphs {
 		spans := news.Sentences(p)
 		// Analysing text is the costliest step: a sentence is analysed
@@ -333,14 +408,22 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 			hit[j] = m.mayMatch(p[sp.Start:sp.End])
 		}
 		for j, sp := range spans {
+			index++
 			if !hit[j] && (j == 0 || !hit[j-1]) && (j+1 == len(spans) || !hit[j+1]) {
 				continue
 			}
-			s := sentence{para: pi, text: p[sp.Start:sp.End], matched: map[string]bool{}, firstMatch: -1, matchedAt: map[int]bool{}}
+			s := sentence{para: pi, index: index - 1, text: p[sp.Start:sp.End], matched: map[string]bool{},
+				related: map[string]bool{}, firstMatch: -1, matchedAt: map[int]bool{},
+				hits: map[int][]string{}, relHits: map[int][]string{}}
 			s.pronounLed = pronounLedRE.MatchString(s.text)
 			s.toks = ix.tokens(s.text)
+			var prev []string
 			for _, t := range s.toks {
-				for _, qt := range m.match(t.term) {
+				qts := m.match(t.term)
+				if len(qts) > 0 {
+					s.hits[t.start] = qts
+				}
+				for _, qt := range qts {
 					if !title[qt] {
 						// Only the words that are not the article's
 						// topic place an answer near them.
@@ -352,6 +435,23 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 						s.firstMatch = t.start
 					}
 				}
+				if len(qts) == 0 {
+					if len(m.wn[t.term]) > 0 {
+						s.relHits[t.start] = m.wn[t.term]
+					}
+					for _, qt := range m.wn[t.term] {
+						s.related[qt] = true
+						if !title[qt] {
+							s.matchedAt[t.start] = true
+						}
+					}
+				}
+				for _, p := range m.pairs {
+					if slices.Contains(qts, p[1]) && slices.Contains(prev, p[0]) {
+						s.pairs++
+					}
+				}
+				prev = qts
 			}
 			sents = append(sents, s)
 		}
@@ -364,7 +464,7 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 			w = max(w, m.maxIDF)
 		}
 		if title[t] {
-			return tw.title * w
+			return 0.35 * w
 		}
 		return w
 	}
@@ -398,22 +498,34 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 			}
 		}
 	}
-	out := make([]candidate, 0, len(sents))
+	var acronyms []string
+	for _, w := range strings.Fields(q.text) {
+		if w = strings.Trim(w, "?.,!'\"’"); len(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
+			acronyms = append(acronyms, w)
+		}
+	}
+	out := make([]Candidate, 0, len(sents))
 	for i, s := range sents {
-		var lex, near float64
+		x := make([]float64, answer.NumFeatures)
+		var lex, rel, near float64
 		for t := range s.matched {
 			lex += weight(t)
+		}
+		for t := range s.related {
+			if !s.matched[t] {
+				rel += weight(t)
+			}
 		}
 		for _, nb := range []struct {
 			j int
 			w float64
-		}{{i - 1, tw.prev}, {i + 1, tw.next}} {
-			if nb.j < 0 || nb.j >= len(sents) {
+		}{{i - 1, 1}, {i + 1, 0.6}} {
+			if nb.j < 0 || nb.j >= len(sents) || sents[nb.j].para != s.para && nb.j > i {
 				continue
 			}
 			w := nb.w
 			if nb.j == i-1 && s.pronounLed {
-				w = tw.pronoun
+				w = 2
 			}
 			for t := range sents[nb.j].matched {
 				if !s.matched[t] {
@@ -421,273 +533,79 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 				}
 			}
 		}
-		lex /= wtotal
-		near /= wtotal
-		typeScore := answerTypeScore(q, s.text, s.toks, known)
-		if q.kind == KindQuote {
-			// "What did Stoltenberg say": a quote by the speaker asked
-			// about is the answer; someone else's quote much less so.
-			if qt := quoteIn(a, s.para, s.text); qt != nil {
-				if qt.Speaker != "" && speakerAsked(q, qt.Speaker) {
-					typeScore = 1.6
-				} else {
-					typeScore = 0.8
+		union := func(keep func(j int) bool) float64 {
+			seen := map[string]bool{}
+			w := 0.0
+			for j := max(0, i-8); j < min(len(sents), i+9); j++ {
+				if !keep(j) {
+					continue
 				}
-			} else {
-				typeScore *= 0.5
+				for t := range sents[j].matched {
+					if !seen[t] {
+						seen[t] = true
+						w += weight(t)
+					}
+				}
+			}
+			return w / wtotal
+		}
+		x[answer.FWindow] = union(func(j int) bool { return j >= i-1 && j <= i+1 && sents[j].para == s.para })
+		x[answer.FParagraph] = union(func(j int) bool { return sents[j].para == s.para })
+		x[answer.FLex] = lex / wtotal
+		x[answer.FRelated] = rel / wtotal
+		if len(m.pairs) > 0 {
+			x[answer.FBigram] = float64(s.pairs) / float64(len(m.pairs))
+		}
+		x[answer.FNear] = near / wtotal
+		x[answer.FCoverage] = coverage
+		x[answer.FArticle] = artScore
+		x[answer.FRank] = float64(rank)
+		x[answer.FMissingNames] = float64(missingNames)
+		as := answer.Sentence{Text: s.text, Tokens: make([]answer.Token, len(s.toks)), MatchedAt: s.matchedAt,
+			Weights: make(map[int]float64, len(s.hits)+len(s.relHits))}
+		for at, qts := range s.hits {
+			for _, qt := range qts {
+				as.Weights[at] = max(as.Weights[at], weight(qt)/wtotal)
 			}
 		}
-
-		if (q.kind == KindNumber || q.kind == KindDate) && typeScore > 0 && valueNearMatch(q.kind, s) {
-			// "His time was 1 hour 59 minutes": the value sits right by
-			// a word of the question.
-			typeScore += 0.4
-		}
-		if (q.kind == KindPerson || q.kind == KindPlace) && typeScore > 0 && nameNearMatch(s, known) {
-			// "made by Italian artist Maurizio Cattelan": a new name right
-			// by a word of the question.
-			typeScore += 0.3
-		}
-		if q.head != "" && typeScore > 0 && (q.kind == KindPerson || q.kind == KindPlace || q.kind == KindAny) {
-			// "the Mexican company Cultura Colectiva": a new name right by
-			// the noun the question asks about is very likely the answer;
-			// by a word related to the noun ("firm"), less so.
-			switch nameNearHead(s.text, s.toks, m.to, q.head, known) {
-			case 2:
-				typeScore += 0.5
-			case 1:
-				typeScore += 0.25
+		for at, qts := range s.relHits {
+			for _, qt := range qts {
+				as.Weights[at] = max(as.Weights[at], relatedWeight*weight(qt)/wtotal)
 			}
 		}
-		score := tw.lex*lex + tw.near*near + typeWeight(q.kind)*typeScore + tw.cov*coverage + tw.art*artScore -
-			0.01*float64(rank) - 0.08*float64(missingNames)
-		fm := max(s.firstMatch, 0)
-		out = append(out, candidate{
-			article: a, paragraph: s.para, text: s.text, firstMatch: fm, score: score, coverage: coverage,
-		})
+		for k, t := range s.toks {
+			as.Tokens[k] = answer.Token{Start: t.start, End: t.end, Term: t.term}
+		}
+		answer.Evidence(q.Question, as, known, m.to, q.head, x)
+		if qt := quoteIn(a, s.para, s.text); qt != nil {
+			x[answer.FQuote] = 1
+			if qt.Speaker != "" && speakerAsked(q, qt.Speaker) {
+				x[answer.FQuoteAsked] = 1
+			}
+		}
+		if s.index == 0 {
+			x[answer.FLead] = 1
+		}
+		x[answer.FPosition] = 1 / (1 + float64(s.index)/4)
+		if q.head != "" && (s.matched[q.head] || s.related[q.head]) {
+			x[answer.FHead] = 1
+		}
+		if s.pronounLed {
+			x[answer.FPronounLed] = 1
+		}
+		if len(s.toks) < 8 {
+			x[answer.FShort] = 1
+		}
+		for _, w := range acronyms {
+			if answer.Acronym(w, as) {
+				x[answer.FAcronym] = 1
+			}
+		}
+		answer.Interactions(x)
+		out = append(out, Candidate{Text: s.text, Article: a, Features: x, para: s.para, firstMatch: max(s.firstMatch, 0)})
 	}
 	return out
 }
-
-var (
-	numberRE    = regexp.MustCompile(`\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozens?)\b`)
-	unitRE      = regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(?:-|\s)?(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|percent|%|people|persons|votes|counts|troops|personnel|km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|dollars|euros|pounds)\b|\b(?:aged|age)\s+\d+|\d+-year-old`)
-	dateRE      = regexp.MustCompile(`\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b(?:1[5-9]|20)\d\d\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b`)
-	reasonRE    = regexp.MustCompile(`(?i)\b(?:because|due to|caused by|cause of|as a result|after|from|owing to|died of|killed by|blamed|poisoning|disease|cancer|complications)\b`)
-	placePrepRE = regexp.MustCompile(`\b(?:in|at|from|near|on|to|into|outside|inside|(?:town|city|village|district|province|region|state|county|island|neighbou?rhood|area|capital|suburb) of)\s+(?:the\s+)?[A-Z][\p{L}'’-]+`)
-	weekdayRE   = regexp.MustCompile(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$`)
-	quoteMarkRE = regexp.MustCompile(`["“”]`)
-)
-
-// answerTypeScore is 0..1: how well the sentence holds the kind of thing the
-// question asks for, beyond the words the question and the title already give.
-func answerTypeScore(q question, s string, toks []token, known map[string]bool) float64 {
-	switch q.kind {
-	case KindNumber:
-		score := 0.0
-		for _, m := range numberRE.FindAllString(s, -1) {
-			if !known[strings.ToLower(strings.Trim(m, ",."))] {
-				score = 0.6
-				break
-			}
-		}
-		if score > 0 && unitRE.MatchString(s) {
-			score = 1
-		}
-		return score
-	case KindDate:
-		// A weekday dates the news itself ("on Monday"); a month or a year
-		// is what "when" questions mostly ask for.
-		score := 0.0
-		for _, m := range dateRE.FindAllString(s, -1) {
-			if known[strings.ToLower(m)] {
-				continue
-			}
-			if weekdayRE.MatchString(m) {
-				score = max(score, 0.4)
-			} else {
-				return 1
-			}
-		}
-		return score
-	case KindPerson:
-		return namesScore(s, toks, known, !q.wantsOrg)
-	case KindPlace:
-		for _, m := range placePrepRE.FindAllString(s, -1) {
-			f := strings.Fields(m)
-			w := f[len(f)-1]
-			if !known[strings.ToLower(w)] && !dateRE.MatchString(w) {
-				return 1
-			}
-		}
-		return 0.5 * namesScore(s, toks, known, false)
-	case KindQuote:
-		if quoteMarkRE.MatchString(s) {
-			return 1
-		}
-	case KindReason:
-		if reasonRE.MatchString(s) {
-			return 1
-		}
-	case KindAny:
-		return 0.5 * namesScore(s, toks, known, false)
-	}
-	return 0
-}
-
-// valueNearMatch reports a number or date within a few words after or before a
-// matched question word of the sentence.
-func valueNearMatch(kind AnswerKind, s sentence) bool {
-	re := numberRE
-	if kind == KindDate {
-		re = dateRE
-	}
-	var matchPos []int
-	for _, t := range s.toks {
-		if s.matchedAt[t.start] {
-			matchPos = append(matchPos, t.start, t.end)
-		}
-	}
-	for _, loc := range re.FindAllStringIndex(s.text, -1) {
-		for i := 0; i+1 < len(matchPos); i += 2 {
-			if (loc[0] >= matchPos[i+1] && loc[0]-matchPos[i+1] <= 25) || (matchPos[i] >= loc[1] && matchPos[i]-loc[1] <= 12) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// nameNearMatch reports a capitalised word the question and title do not know
-// within a few words of a matched question word.
-func nameNearMatch(s sentence, known map[string]bool) bool {
-	for i, t := range s.toks {
-		if !s.matchedAt[t.start] {
-			continue
-		}
-		for j := max(0, i-2); j < min(len(s.toks), i+5); j++ {
-			w := s.text[s.toks[j].start:s.toks[j].end]
-			r, _ := utf8.DecodeRuneInString(w)
-			if j != i && s.toks[j].start > 0 && unicode.IsUpper(r) && !known[s.toks[j].term] && !isCommonCapital(w) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// nameNearHead looks for a capitalised word the question does not know within
-// three words of the question's head noun: 2 by the noun itself, 1 by a word
-// related to it, 0 for none.
-func nameNearHead(s string, toks []token, to map[string][]string, head string, known map[string]bool) int {
-	best := 0
-	for i, t := range toks {
-		strength := 0
-		if t.term == head {
-			strength = 2
-		} else {
-			for _, qt := range to[t.term] {
-				if qt == head {
-					strength = 1
-				}
-			}
-		}
-		if strength <= best {
-			continue
-		}
-		for j := max(0, i-3); j < min(len(toks), i+4); j++ {
-			if j == i {
-				continue
-			}
-			w := s[toks[j].start:toks[j].end]
-			r, _ := utf8.DecodeRuneInString(w)
-			if (unicode.IsUpper(r) || unicode.IsDigit(r)) && !known[toks[j].term] && !isCommonCapital(w) {
-				best = strength
-				break
-			}
-		}
-	}
-	return best
-}
-
-// typeWeight is how much holding the kind of answer asked for counts: much for
-// questions that name a kind (who, when, where, how many), less otherwise.
-func typeWeight(k AnswerKind) float64 {
-	switch k {
-	case KindAny, KindReason:
-		return tw.typeAny
-	}
-	return tw.typeSpecific
-}
-
-// orgWords mark a capitalised run as an organisation or place, not a person.
-var orgWords = map[string]bool{
-	"Group": true, "Party": true, "Company": true, "Inc": true, "Corp": true, "Ltd": true, "Union": true,
-	"Agency": true, "Ministry": true, "Police": true, "Army": true, "Command": true, "Council": true,
-	"Court": true, "University": true, "Airlines": true, "Air": true, "Cathedral": true, "Church": true,
-	"Palace": true, "Street": true, "Road": true, "Hospital": true, "Department": true, "Office": true,
-	"Committee": true, "Commission": true, "Organization": true, "Organisation": true, "Association": true,
-	"Institute": true, "Service": true, "Force": true, "Forces": true, "Guard": true, "News": true,
-	"Times": true, "Post": true, "Press": true, "Network": true, "Bank": true, "Fund": true, "Summit": true,
-	"Island": true, "Islands": true, "Republic": true, "Kingdom": true, "States": true, "City": true,
-	"County": true, "Province": true, "Region": true, "Airport": true, "Station": true, "Bridge": true,
-	"House": true, "Senate": true, "Parliament": true, "Congress": true, "Assembly": true, "Government": true,
-	"Club": true, "Team": true, "Federation": true, "League": true, "Cup": true, "Championship": true,
-}
-
-// namesScore is 1 when the sentence holds a capitalised name the question and
-// title do not: a run of two or more capitalised words (a person's name), or,
-// when people is false, any capitalised word past the sentence's first.
-func namesScore(s string, toks []token, known map[string]bool, people bool) float64 {
-	best := 0.0
-	runLen, novel, org := 0, false, false
-	end := func() {
-		if runLen > 0 && novel {
-			switch {
-			case !people:
-				best = 1
-			case runLen >= 2 && !org:
-				best = 1
-			case runLen >= 2 || !org:
-				best = max(best, 0.4)
-			}
-		}
-		runLen, novel, org = 0, false, false
-	}
-	prevEnd := -1
-	for _, t := range toks {
-		w := s[t.start:t.end]
-		r, _ := utf8.DecodeRuneInString(w)
-		capital := unicode.IsUpper(r) && !isCommonCapital(w)
-		if !capital || (prevEnd >= 0 && strings.TrimSpace(s[prevEnd:t.start]) != "" && runLen > 0) {
-			end()
-		}
-		prevEnd = t.end
-		if !capital {
-			continue
-		}
-		if t.start == 0 && runLen == 0 {
-			// A sentence's first word is capitalised anyway: it starts a
-			// run but is no name on its own, so it does not make the run
-			// novel.
-			runLen, org, novel = 1, orgWords[w], false
-			continue
-		}
-		runLen++
-		if !known[t.term] {
-			novel = true
-		}
-		if orgWords[w] {
-			org = true
-		}
-	}
-	end()
-	return best
-}
-
-var commonCapitals = map[string]bool{"The": true, "A": true, "An": true, "He": true, "She": true, "It": true, "They": true, "This": true, "In": true, "On": true, "At": true, "I": true, "We": true, "His": true, "Her": true, "Their": true, "According": true}
-
-func isCommonCapital(w string) bool { return commonCapitals[strings.Trim(w, ".'’")] }
 
 // trimAnswer cuts a sentence over MaxAnswerRunes to a window around its first
 // matched word, marking the cuts with "…".

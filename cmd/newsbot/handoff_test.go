@@ -268,17 +268,8 @@ func TestServeHandsOver(t *testing.T) {
 	f := discordtest.New(t, discordtest.WithToken(token))
 	data := smallLibrary(t)
 	want, _ := json.Marshal(statsOf(t, data))
-	cfg := filepath.Join(t.TempDir(), "config.yaml")
-	conf := fmt.Sprintf("data_dir: %s\ndiscord:\n  token: %s\n  base_url: %s\n  guild_id: %q\n", data, token, f.URL(), testGuild)
-	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	logs := &lockedBuffer{}
-	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: logs, getenv: func(string) string { return "" }}
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, e, []string{"serve", "--config", cfg, "--log-format", "json"}) }()
+	srv, cfg := startServe(t, fmt.Sprintf("data_dir: %s\ndiscord:\n  token: %s\n  base_url: %s\n  guild_id: %q\n", data, token, f.URL(), testGuild))
+	done, logs := srv.done, srv.logs
 	sock := filepath.Join(data, control.SocketName)
 	waitFor(t, done, logs, "the socket", func() bool {
 		_, err := os.Lstat(sock)
@@ -294,15 +285,7 @@ func TestServeHandsOver(t *testing.T) {
 		t.Errorf("stats --config: exit %d %q %q", code, out, errOut)
 	}
 
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exit %d:\n%s", code, logs)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	srv.stop(t)
 	if _, err := os.Lstat(sock); err == nil {
 		t.Error("serve left its socket behind")
 	}

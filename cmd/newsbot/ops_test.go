@@ -432,17 +432,8 @@ func TestServeHealthAndMetrics(t *testing.T) {
 	f := discordtest.New(t, discordtest.WithToken(token))
 	data := opsLibrary(t)
 	addr := freeAddr(t)
-	cfg := filepath.Join(t.TempDir(), "config.yaml")
-	conf := fmt.Sprintf("data_dir: %s\ndiscord:\n  token: %s\n  base_url: %s\n  guild_id: %q\nhttp:\n  listen: %s\n", data, token, f.URL(), testGuild, addr)
-	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	logs := &lockedBuffer{}
-	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: logs, getenv: func(string) string { return "" }}
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, e, []string{"serve", "--config", cfg, "--log-format", "json"}) }()
+	srv, _ := startServe(t, fmt.Sprintf("data_dir: %s\ndiscord:\n  token: %s\n  base_url: %s\n  guild_id: %q\nhttp:\n  listen: %s\n", data, token, f.URL(), testGuild, addr))
+	ctx, done, logs := srv.ctx, srv.done, srv.logs
 
 	base := "http://" + addr
 	waitFor(t, done, logs, "/healthz 200", func() bool {
@@ -492,15 +483,7 @@ func TestServeHealthAndMetrics(t *testing.T) {
 		t.Errorf("articles gauge: %v", m)
 	}
 
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exit %d:\n%s", code, logs)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	srv.stop(t)
 	out := logs.String()
 	if strings.Contains(out, token) {
 		t.Error("the token reached the log")

@@ -5,13 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"time"
 
 	"github.com/newsbot/newsbot/bot"
 	"github.com/newsbot/newsbot/commands"
+	"github.com/newsbot/newsbot/config"
 	"github.com/newsbot/newsbot/ingest"
+	"github.com/newsbot/newsbot/ingest/fetch"
 	"github.com/newsbot/newsbot/internal/metrics"
 	"github.com/newsbot/newsbot/store"
 )
@@ -79,6 +80,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		// Counting quotes reads every article: once a minute is plenty.
 		MaxAge: time.Minute,
 	})
+	// Links, feeds, full-text pages and attachments: one fetcher, one
+	// address policy.
+	f := fetch.New(cfg.Fetch)
+	f.SetLogger(log)
 	b, err := bot.New(bot.Options{
 		Token:          cfg.Discord.Token.Reveal(),
 		BaseURL:        cfg.Discord.BaseURL,
@@ -94,39 +99,24 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		RatePerMinute:  cfg.Limits.RatePerMinute,
 		Metrics:        m,
 		Shared:         shared(lib),
+		Fetch:          f,
 	}, svc, log)
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
-	if err := wireFetching(lib, b, svc, cfg, log); err != nil {
+	if err := wireFetching(lib, b, f, svc, cfg, log); err != nil {
 		return err
 	}
 	digests, err := newDigests(lib, b, svc, cfg.Digests, m, log)
 	if err != nil {
 		return err
 	}
-	var srv *http.Server
-	if cfg.HTTP.Listen != "" {
-		mux := http.NewServeMux()
-		if pub != nil {
-			mux.Handle("POST /interactions", b.InteractionsHandler())
-		}
-		mux.Handle("GET /healthz", b.HealthHandler(libraryChecks(lib)...))
-		mux.Handle("GET /metrics", m.Handler())
-		ln, err := net.Listen("tcp", cfg.HTTP.Listen)
-		if err != nil {
-			return &exitError{code: 2, err: fmt.Errorf("http.listen: %w", err)}
-		}
-		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-		go func() {
-			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				log.Error("http server stopped", "err", err)
-			}
-		}()
-		log.Info("http listening", "addr", ln.Addr().String(), "interactions", pub != nil)
+	servers, err := startHTTP(cfg.HTTP, b, pub != nil, libraryChecks(lib), m, log)
+	if err != nil {
+		return err
 	}
 	if err := b.Start(ctx); err != nil {
-		if srv != nil {
+		for _, srv := range servers {
 			srv.Close()
 		}
 		return err
@@ -139,11 +129,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	log.Info("shutting down: finishing the interactions in flight")
 	waitDigests()
 	waitFeeds()
-	if srv != nil {
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	for _, srv := range servers {
 		_ = srv.Shutdown(sctx)
-		cancel()
 	}
+	cancel()
 	return b.Stop(10 * time.Second)
 }
 
@@ -152,6 +142,49 @@ func runServe(ctx context.Context, e *env, args []string) error {
 func shared(lib *ingest.Library) store.Shared {
 	sh, _ := lib.Store.(store.Shared)
 	return sh
+}
+
+// startHTTP opens the HTTP servers the config asks for: http.listen with
+// /interactions (when there is a public key), and /metrics and /healthz
+// there too, unless http.metrics_listen gives them an address of their own.
+// Both are under bot.DefaultServerLimits.
+func startHTTP(cfg config.HTTP, b *bot.Bot, interactions bool, checks []bot.HealthCheck, m *metrics.Metrics, log *slog.Logger) ([]*bot.Server, error) {
+	public, private := http.NewServeMux(), http.NewServeMux()
+	if interactions {
+		public.Handle("POST /interactions", b.InteractionsHandler())
+	}
+	ops := public
+	if cfg.MetricsListen != "" {
+		ops = private
+	}
+	ops.Handle("GET /healthz", b.HealthHandler(checks...))
+	ops.Handle("GET /metrics", m.Handler())
+
+	var servers []*bot.Server
+	for _, l := range []struct {
+		key, addr string
+		mux       *http.ServeMux
+	}{
+		{"http.listen", cfg.Listen, public},
+		{"http.metrics_listen", cfg.MetricsListen, private},
+	} {
+		if l.addr == "" {
+			continue
+		}
+		srv, err := bot.Listen(l.addr, l.mux, bot.DefaultServerLimits(), func(err error) {
+			log.Error("http server stopped", "key", l.key, "err", err)
+		})
+		if err != nil {
+			for _, s := range servers {
+				s.Close()
+			}
+			return nil, &exitError{code: 2, err: fmt.Errorf("%s: %w", l.key, err)}
+		}
+		servers = append(servers, srv)
+		log.Info("http listening", "key", l.key, "addr", srv.Addr().String(),
+			"interactions", interactions && l.mux == public, "metrics", l.mux == ops)
+	}
+	return servers, nil
 }
 
 // newLogger makes the process's logger: text for people, JSON for machines.

@@ -21,10 +21,9 @@ import (
 )
 
 // wireFetching gives the commands the safe fetcher (/news add url:, Add to
-// news) and the feed poller (/feed), announcing through the bot.
-func wireFetching(lib *ingest.Library, b *bot.Bot, svc *commands.Service, cfg *config.Config, log *slog.Logger) error {
-	f := fetch.New(cfg.Fetch)
-	f.SetLogger(log)
+// news) and the feed poller (/feed), announcing through the bot. f is the
+// bot's fetcher too (attachments): one policy for every outgoing request.
+func wireFetching(lib *ingest.Library, b *bot.Bot, f *fetch.Fetcher, svc *commands.Service, cfg *config.Config, log *slog.Logger) error {
 	svc.Fetch = f.Article
 	m := b.Metrics()
 	p, err := lib.NewPoller(f, cfg.Feeds, feeds.Options{

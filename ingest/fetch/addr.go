@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"syscall"
 )
@@ -30,7 +31,7 @@ func (e *RefusedError) Error() string {
 	return fmt.Sprintf("fetch: refused %s: %s %s (add the host to fetch.allow_hosts to allow it)", target, e.Addr, e.Reason)
 }
 
-// blockedRanges are the IPv4 networks that are not the public internet, with
+// blockedRanges are the networks that are not the public internet, with
 // the words a refusal uses. Loopback, link-local, multicast and unspecified
 // addresses are found with netip's predicates; these are the rest.
 var blockedRanges = []struct {
@@ -43,7 +44,15 @@ var blockedRanges = []struct {
 	{netip.MustParsePrefix("192.168.0.0/16"), "is a private address (RFC 1918)"},
 	{netip.MustParsePrefix("100.64.0.0/10"), "is a shared (carrier-grade NAT) address"},
 	{netip.MustParsePrefix("240.0.0.0/4"), "is a reserved address"},
+	// The documentation and benchmarking ranges are never on the public
+	// internet; where they answer, it is a lab or an internal network
+	// that borrowed them.
+	{netip.MustParsePrefix("192.0.2.0/24"), "is a documentation address (TEST-NET-1, RFC 5737)"},
+	{netip.MustParsePrefix("198.51.100.0/24"), "is a documentation address (TEST-NET-2, RFC 5737)"},
+	{netip.MustParsePrefix("203.0.113.0/24"), "is a documentation address (TEST-NET-3, RFC 5737)"},
+	{netip.MustParsePrefix("198.18.0.0/15"), "is a benchmarking address (RFC 2544)"},
 	{netip.MustParsePrefix("fc00::/7"), "is a unique-local address"},
+	{netip.MustParsePrefix("2001:db8::/32"), "is a documentation address (RFC 3849)"},
 }
 
 // nat64 is the well-known NAT64 prefix: on a NAT64 network an address in it
@@ -100,22 +109,60 @@ func normHost(h string) string {
 	return h
 }
 
+// hostsKey carries a request's own host list (Request.Hosts) in its
+// context, so that the policy sees it at every redirect and every dial.
+type hostsKey struct{}
+
+// policy is the one check every outgoing request passes, at every step: with
+// an invalid ip, on the host of the URL and of each redirect before anything
+// is sent; with an ip, on each address a name resolved to before it is
+// dialed, and once more on the socket's own address (the dialer's Control
+// hook) just before connecting. It returns nil when the request may go on.
+//
+// A host listed in fetch.allow_hosts may reach any address. Any other host
+// may reach public addresses only, and when the request names its own hosts
+// (attachments: Discord's CDN), only those.
+func (f *Fetcher) policy(ctx context.Context, host string, ip netip.Addr) *RefusedError {
+	h := normHost(host)
+	if f.allow[h] {
+		return nil
+	}
+	if only, ok := ctx.Value(hostsKey{}).([]string); ok && !slices.Contains(only, h) {
+		return &RefusedError{Host: host, Reason: host + " is not a host files are downloaded from (" + strings.Join(only, ", ") + ")"}
+	}
+	if !ip.IsValid() {
+		if lit, err := netip.ParseAddr(h); err == nil {
+			ip = lit // an address in the URL is refused before any dial
+		} else {
+			return nil
+		}
+	}
+	if r := refusal(ip); r != "" {
+		return &RefusedError{Host: host, Addr: ip.WithZone(""), Reason: r}
+	}
+	return nil
+}
+
 // dialContext is the transport's only way out. It resolves the host itself
-// and checks every address it is about to dial, so a name that resolves to a
-// private address (including one whose DNS answer changes between a check
-// and the connection, "DNS rebinding") is refused: the check and the dial use
-// the same address. Redirects come through here too, so each hop is checked.
+// and puts every address through the policy before dialing it, so a name
+// that resolves to a private address (including one whose DNS answer changes
+// between a check and the connection, "DNS rebinding") is refused: the
+// address checked is the address dialed, never a second lookup's. Redirects
+// come through here too, so each hop is checked.
 func (f *Fetcher) dialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err
 	}
-	allowed := f.allow[normHost(host)]
+	// A refused name is not even looked up.
+	if refused := f.policy(ctx, host, netip.Addr{}); refused != nil {
+		return nil, refused
+	}
 	var ips []netip.Addr
 	if ip, err := netip.ParseAddr(host); err == nil {
 		ips = []netip.Addr{ip}
 	} else {
-		ips, err = f.lookup(ctx, host)
+		ips, err = f.resolver.LookupNetIP(ctx, "ip", host)
 		if err != nil {
 			return nil, err
 		}
@@ -126,17 +173,15 @@ func (f *Fetcher) dialContext(ctx context.Context, network, addr string) (net.Co
 	var refused *RefusedError
 	var lastErr error
 	for _, ip := range ips {
-		if !allowed {
-			if r := refusal(ip); r != "" {
-				// A name that resolves to public and private addresses is
-				// dialed on its public ones only.
-				if refused == nil {
-					refused = &RefusedError{Host: host, Addr: ip.WithZone(""), Reason: r}
-				}
-				continue
+		if r := f.policy(ctx, host, ip); r != nil {
+			// A name that resolves to public and private addresses is
+			// dialed on its public ones only.
+			if refused == nil {
+				refused = r
 			}
+			continue
 		}
-		conn, err := f.dial(ctx, network, net.JoinHostPort(ip.String(), port), allowed)
+		conn, err := f.dial(ctx, network, host, net.JoinHostPort(ip.String(), port))
 		if err == nil {
 			return conn, nil
 		}
@@ -149,25 +194,33 @@ func (f *Fetcher) dialContext(ctx context.Context, network, addr string) (net.Co
 }
 
 // dialIP connects to an address dialContext has checked. The dialer's Control
-// hook checks it once more on the socket itself, so no other path (a future
-// change to the resolution above, say) can reach a refused address.
-func (f *Fetcher) dialIP(ctx context.Context, network, addr string, allowed bool) (net.Conn, error) {
+// hook puts the socket's own address through the policy once more, so no
+// other path (a dialer that resolves again, a future change above) can reach
+// a refused address: the check sits on the connect itself.
+func (f *Fetcher) dialIP(ctx context.Context, network, host, addr string) (net.Conn, error) {
 	d := net.Dialer{Timeout: f.timeout}
-	if !allowed {
-		d.Control = func(_, address string, _ syscall.RawConn) error {
-			ap, err := netip.ParseAddrPort(address)
-			if err != nil {
-				return fmt.Errorf("fetch: unexpected dial address %q", address)
-			}
-			if r := refusal(ap.Addr()); r != "" {
-				return &RefusedError{Host: ap.Addr().String(), Addr: ap.Addr(), Reason: r}
-			}
-			return nil
+	d.Control = func(_, address string, _ syscall.RawConn) error {
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil {
+			return fmt.Errorf("fetch: unexpected dial address %q", address)
 		}
+		if r := f.policy(ctx, host, ap.Addr()); r != nil {
+			return r
+		}
+		return nil
 	}
 	return d.DialContext(ctx, network, addr)
 }
 
-func defaultLookup(ctx context.Context, host string) ([]netip.Addr, error) {
-	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+// Resolver looks up the addresses of a host name; *net.Resolver is one.
+type Resolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
+}
+
+// SetResolver replaces the system's resolver (net.DefaultResolver). Every
+// answer it gives still goes through the address policy before a dial.
+func (f *Fetcher) SetResolver(r Resolver) {
+	if r != nil {
+		f.resolver = r
+	}
 }

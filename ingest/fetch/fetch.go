@@ -1,6 +1,8 @@
-// Package fetch downloads pages and feeds that moderators and feeds point at,
-// safely: public addresses only (checked on the address actually dialed, after
-// every redirect), bounded in time and size, text types only, decoded to UTF-8.
+// Package fetch makes every outgoing request newsbot makes for content: the
+// pages and feeds that moderators and feeds point at, and members'
+// attachments. Safely: one address policy (public addresses only, checked on
+// the address actually dialed, after every DNS answer and redirect), bounded
+// in time and size; pages and feeds in text types only, decoded to UTF-8.
 package fetch
 
 import (
@@ -30,8 +32,8 @@ var (
 	PageTypes = []string{"text/html", "application/xhtml+xml", "text/markdown;q=0.9", "text/plain;q=0.8"}
 )
 
-// Fetcher makes requests for feeds and article pages. It is safe for
-// concurrent use.
+// Fetcher makes requests for feeds, article pages and attachments. It is
+// safe for concurrent use.
 type Fetcher struct {
 	client    *http.Client
 	allow     map[string]bool
@@ -40,12 +42,13 @@ type Fetcher struct {
 	userAgent string
 	log       *slog.Logger
 
-	// The hooks below are replaced by tests (export_test.go) to map made-up
-	// public names to a local server; the address checks still apply to what
-	// they return.
-	lookup func(ctx context.Context, host string) ([]netip.Addr, error)
-	dial   func(ctx context.Context, network, addr string, allowed bool) (net.Conn, error)
-	now    func() time.Time
+	resolver Resolver
+
+	// The hooks below are replaced by tests (export_test.go) to route
+	// made-up public addresses to a local server; the policy still applies to
+	// what they are given.
+	dial func(ctx context.Context, network, host, addr string) (net.Conn, error)
+	now  func() time.Time
 }
 
 // New makes a Fetcher from the fetch section of the configuration. Zero
@@ -58,7 +61,7 @@ func New(cfg config.Fetch) *Fetcher {
 		maxBytes:  cfg.MaxBytes,
 		userAgent: cfg.UserAgent,
 		log:       slog.New(slog.DiscardHandler),
-		lookup:    defaultLookup,
+		resolver:  net.DefaultResolver,
 		now:       time.Now,
 	}
 	if f.timeout <= 0 {
@@ -91,7 +94,7 @@ func New(cfg config.Fetch) *Fetcher {
 		// handled the same way.
 		DisableCompression: true,
 	}
-	f.client = &http.Client{Transport: tr, CheckRedirect: checkRedirect}
+	f.client = &http.Client{Transport: tr, CheckRedirect: f.checkRedirect}
 	return f
 }
 
@@ -111,6 +114,10 @@ type Request struct {
 	// server answers 304 Not Modified when nothing changed.
 	ETag         string
 	LastModified string
+	// Hosts, when set, are the only hosts the request and its redirects may
+	// reach, besides those fetch.allow_hosts lists; their addresses must
+	// still be public.
+	Hosts []string
 }
 
 // Response is a fetched document.
@@ -176,48 +183,17 @@ var (
 )
 
 // Do fetches one document. Every address it connects to, the first and each
-// redirect's, must be public unless fetch.allow_hosts lists the host; the
-// whole exchange, body included, must finish within fetch.timeout, and the
-// body (decompressed) must fit in fetch.max_bytes.
+// redirect's, must pass the policy (public, unless fetch.allow_hosts lists
+// the host); the whole exchange, body included, must finish within
+// fetch.timeout, and the body (decompressed) must fit in fetch.max_bytes.
 func (f *Fetcher) Do(ctx context.Context, r Request) (*Response, error) {
-	u, err := url.Parse(strings.TrimSpace(r.URL))
+	resp, tctx, cancel, err := f.send(ctx, r)
 	if err != nil {
-		return nil, fmt.Errorf("fetch: %q: invalid URL: %w", r.URL, err)
+		return nil, err
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, &RefusedError{URL: r.URL, Host: u.Host, Reason: "only http and https URLs are fetched"}
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("fetch: %q: invalid URL: no host", r.URL)
-	}
-	u.Fragment, u.RawFragment = "", ""
-	target := u.String()
-
-	// One deadline for the whole exchange, body included, so a server that
-	// trickles bytes cannot hold a poll forever.
-	tctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(tctx, http.MethodGet, target, nil)
-	if err != nil {
-		return nil, fmt.Errorf("fetch: %s: %w", target, err)
-	}
-	req.Header.Set("User-Agent", f.userAgent)
-	req.Header.Set("Accept", acceptHeader(r.Accept))
-	req.Header.Set("Accept-Encoding", "gzip, deflate")
-	if r.ETag != "" {
-		req.Header.Set("If-None-Match", r.ETag)
-	}
-	if r.LastModified != "" {
-		req.Header.Set("If-Modified-Since", r.LastModified)
-	}
-	start := time.Now()
-	resp, err := f.client.Do(req)
-	if err != nil {
-		return nil, f.requestError(ctx, target, err)
-	}
 	defer resp.Body.Close()
 	final := resp.Request.URL.String()
-	f.log.Debug("fetched", "url", target, "final", final, "status", resp.StatusCode, "took", time.Since(start))
 
 	out := &Response{
 		URL:          final,
@@ -243,12 +219,98 @@ func (f *Fetcher) Do(ctx context.Context, r Request) (*Response, error) {
 		return nil, &StatusError{URL: final, Status: resp.StatusCode}
 	}
 	if err := f.readBody(resp, out); err != nil {
-		if ctx.Err() == nil && tctx.Err() != nil {
-			err = fmt.Errorf("%w (fetch.timeout %s)", ErrTimeout, f.timeout)
-		}
-		return nil, fmt.Errorf("fetch: %s: %w", final, err)
+		return nil, f.bodyError(ctx, tctx, final, err)
 	}
 	return out, nil
+}
+
+// File downloads a file as it is, of any type and undecoded (a member's
+// attachment, which the article parser reads by its own name and type), up
+// to maxBytes. hosts are the only hosts it may come from, besides those
+// fetch.allow_hosts lists; the same address policy, redirect checks and
+// time limit as Do apply.
+func (f *Fetcher) File(ctx context.Context, rawURL string, hosts []string, maxBytes int64) ([]byte, error) {
+	resp, tctx, cancel, err := f.send(ctx, Request{URL: rawURL, Accept: []string{"*/*"}, Hosts: hosts})
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
+	defer resp.Body.Close()
+	final := resp.Request.URL.String()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, &StatusError{URL: final, Status: resp.StatusCode}
+	}
+	if resp.ContentLength > maxBytes {
+		return nil, fmt.Errorf("fetch: %s: %w: %d bytes declared, the limit is %d", final, ErrTooLarge, resp.ContentLength, maxBytes)
+	}
+	data, err := readLimited(resp.Body, resp.Header.Get("Content-Encoding"), maxBytes)
+	if err != nil {
+		return nil, f.bodyError(ctx, tctx, final, err)
+	}
+	return data, nil
+}
+
+// send checks the URL and sends the request; the caller reads and closes the
+// body, then calls cancel. tctx is the deadline of the whole exchange.
+func (f *Fetcher) send(ctx context.Context, r Request) (resp *http.Response, tctx context.Context, cancel context.CancelFunc, err error) {
+	u, err := url.Parse(strings.TrimSpace(r.URL))
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("fetch: %q: invalid URL: %w", r.URL, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, nil, nil, &RefusedError{URL: r.URL, Host: u.Host, Reason: "only http and https URLs are fetched"}
+	}
+	if u.Host == "" {
+		return nil, nil, nil, fmt.Errorf("fetch: %q: invalid URL: no host", r.URL)
+	}
+	u.Fragment, u.RawFragment = "", ""
+	target := u.String()
+	if len(r.Hosts) > 0 {
+		hosts := make([]string, len(r.Hosts))
+		for i, h := range r.Hosts {
+			hosts[i] = normHost(h)
+		}
+		ctx = context.WithValue(ctx, hostsKey{}, hosts)
+	}
+	if refused := f.policy(ctx, u.Hostname(), netip.Addr{}); refused != nil {
+		refused.URL = target
+		return nil, nil, nil, refused
+	}
+
+	// One deadline for the whole exchange, body included, so a server that
+	// trickles bytes cannot hold a poll forever.
+	tctx, cancel = context.WithTimeout(ctx, f.timeout)
+	req, err := http.NewRequestWithContext(tctx, http.MethodGet, target, nil)
+	if err != nil {
+		cancel()
+		return nil, nil, nil, fmt.Errorf("fetch: %s: %w", target, err)
+	}
+	req.Header.Set("User-Agent", f.userAgent)
+	req.Header.Set("Accept", acceptHeader(r.Accept))
+	req.Header.Set("Accept-Encoding", "gzip, deflate")
+	if r.ETag != "" {
+		req.Header.Set("If-None-Match", r.ETag)
+	}
+	if r.LastModified != "" {
+		req.Header.Set("If-Modified-Since", r.LastModified)
+	}
+	start := time.Now()
+	resp, err = f.client.Do(req)
+	if err != nil {
+		cancel()
+		return nil, nil, nil, f.requestError(ctx, target, err)
+	}
+	f.log.Debug("fetched", "url", target, "final", resp.Request.URL.String(), "status", resp.StatusCode, "took", time.Since(start))
+	return resp, tctx, cancel, nil
+}
+
+// bodyError says why reading a body failed, naming the time limit when that
+// was it (and not the caller's own cancellation).
+func (f *Fetcher) bodyError(ctx, tctx context.Context, final string, err error) error {
+	if ctx.Err() == nil && tctx.Err() != nil {
+		err = fmt.Errorf("%w (fetch.timeout %s)", ErrTimeout, f.timeout)
+	}
+	return fmt.Errorf("fetch: %s: %w", final, err)
 }
 
 // requestError turns what http.Client returns into one of our errors, with
@@ -276,12 +338,16 @@ func (f *Fetcher) requestError(ctx context.Context, target string, err error) er
 	return fmt.Errorf("fetch: %s: %w", target, err)
 }
 
-// checkRedirect bounds and checks redirects. The address of each hop is
-// checked when it is dialed; here we stop loops, long chains and schemes
-// other than http(s).
-func checkRedirect(req *http.Request, via []*http.Request) error {
+// checkRedirect bounds and checks redirects: each hop's host goes through
+// the policy here (its addresses do when they are dialed), and loops, long
+// chains and schemes other than http(s) stop.
+func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 		return &RefusedError{URL: req.URL.String(), Host: req.URL.Host, Reason: "redirect to a scheme other than http or https"}
+	}
+	if refused := f.policy(req.Context(), req.URL.Hostname(), netip.Addr{}); refused != nil {
+		refused.URL = req.URL.String()
+		return refused
 	}
 	next := req.URL.String()
 	for i, v := range via {

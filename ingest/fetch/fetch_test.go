@@ -107,6 +107,9 @@ func TestRefusalTable(t *testing.T) {
 		"169.254.1.1": true, "0.0.0.0": true, "0.1.2.3": true, "255.255.255.255": true, "240.0.0.1": true,
 		"::": true, "::1": true, "fe80::1%eth0": true, "fc00::1": true, "fdff::1": true, "ff05::2": true,
 		"::ffff:10.0.0.1": true, "::ffff:8.8.8.8": false, "64:ff9b::7f00:1": true, "64:ff9b::808:808": false,
+		"192.0.2.1": true, "192.0.3.1": false, "198.51.100.200": true, "203.0.113.9": true, "203.0.112.255": false,
+		"198.18.0.1": true, "198.19.255.254": true, "198.20.0.1": false, "198.17.255.255": false,
+		"2001:db8::1": true, "2001:db8:ffff::1": true, "2001:db9::1": false, "::ffff:203.0.113.1": true,
 	} {
 		if got := refusal(netip.MustParseAddr(addr)) != ""; got != refused {
 			t.Errorf("refusal(%s) = %q, want refused=%v", addr, refusal(netip.MustParseAddr(addr)), refused)

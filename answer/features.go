@@ -1,0 +1,132 @@
+package answer
+
+// FeatureVersion changes whenever a feature's meaning changes, so a model
+// fitted on other features is refused (see Load).
+const FeatureVersion = 5
+
+// The features of a candidate sentence, by index in a feature vector.
+const (
+	FLex           = iota // IDF-weighted share of the question's words the sentence holds (title words count less)
+	FRelated              // the same share for words matched only through WordNet (synonyms, derivations)
+	FBigram               // share of the question's adjacent word pairs the sentence holds adjacent
+	FNear                 // question words held by the previous and next sentences
+	FCoverage             // share of the question's weight found anywhere in the article
+	FArticle              // the article's retrieval score, relative to the best article's
+	FRank                 // the article's retrieval rank, 0 for the best
+	FMissingNames         // names of the question the article does not hold
+	FType                 // evidence of the kind of answer asked for, beyond what the question says
+	FTypeNear             // that evidence within a few words of a matched word
+	FTypeHead             // a new name right by the noun the question asks about
+	FTypeGeneral          // evidence for questions that name no kind (what, why)
+	FQuote                // the sentence carries a quote
+	FQuoteAsked           // ... by the speaker the question names
+	FLead                 // the article's first sentence
+	FPronounLed           // the sentence starts with a pronoun (its subject is in the previous one)
+	FShort                // the sentence is short (under eight words)
+	FAcronym              // a word of the question is the initials of a name the sentence holds
+	FLexType              // lex × type: the question's words and the answer's kind together
+	FNearType             // near × type: the answer's kind right after the question's words
+	FLexTypeNear          // lex × type_near
+	FTypePerson           // type, for questions asking who
+	FTypePlace            // type, for questions asking where
+	FTypeNumber           // type, for questions asking how many or how much
+	FTypeDate             // type, for questions asking when
+	FTypeUnit             // the quantity holds the unit asked for (money, percent, age, ...)
+	FWindow               // lex over the sentence and its neighbours together
+	FParagraph            // lex over the sentence's paragraph
+	FWindowType           // window × type
+	FEntityContext        // the question's words around the best thing of the kind asked for
+	FHead                 // the sentence holds the noun the question asks about ("which hospital")
+	FTypeCount            // how many things of the kind asked for the sentence holds (a list holds many)
+	FPosition             // 1 for the article's first sentence, falling with distance from the top
+	FQuoteLex             // quote_asked × lex: the speaker's quote on the question's topic
+	NumFeatures
+)
+
+// FeatureNames name the features in order; a fitted model records them.
+var FeatureNames = []string{
+	"lex", "related", "bigram", "near", "coverage", "article", "rank", "missing_names",
+	"type", "type_near", "type_head", "type_general", "quote", "quote_asked", "lead", "pronoun_led",
+	"short", "acronym", "lex_type", "near_type", "lex_type_near", "type_person", "type_place",
+	"type_number", "type_date", "type_unit", "window", "paragraph", "window_type", "entity_context", "head", "type_count", "position", "quote_lex",
+}
+
+// Evidence computes the answer-type features of a sentence for a question:
+// known holds the terms of the question and the article's title, which an
+// answer must go beyond; to maps an article term to the question terms it
+// matches; head is the index term of the question's head noun.
+func Evidence(q Question, s Sentence, known map[string]bool, to map[string][]string, head string, x []float64) {
+	t := typeEvidence(q, s.Text, s.Tokens, known)
+	x[FEntityContext] = entityContext(q, s, known)
+	x[FTypeCount] = float64(min(len(typedSpans(q, s, known)), 5))
+	switch q.Kind {
+	case KindAny, KindReason:
+		x[FTypeGeneral] = t
+	default:
+		x[FType] = t
+	}
+	switch q.Kind {
+	case KindPerson:
+		x[FTypePerson] = t
+	case KindPlace:
+		x[FTypePlace] = t
+	case KindNumber:
+		x[FTypeNumber] = t
+		if t == 1 && q.Unit != UnitAny {
+			x[FTypeUnit] = 1
+		}
+	case KindDate:
+		x[FTypeDate] = t
+	}
+	if t > 0 {
+		switch q.Kind {
+		case KindNumber, KindDate:
+			if valueNear(q.Kind, s) {
+				x[FTypeNear] = 1
+			}
+		case KindPerson, KindPlace:
+			if nameNear(s, known) {
+				x[FTypeNear] = 1
+			}
+		}
+		if head != "" && (q.Kind == KindPerson || q.Kind == KindPlace || q.Kind == KindAny) {
+			x[FTypeHead] = float64(nameNearHead(s.Text, s.Tokens, to, head, known)) / 2
+		}
+	}
+}
+
+// Interactions adds the products of features a linear model cannot combine
+// on its own: a sentence that holds the question's words and the kind of
+// answer asked for is worth more than the sum of the two.
+func Interactions(x []float64) {
+	t := x[FType] + x[FTypeGeneral]
+	x[FLexType] = x[FLex] * t
+	x[FNearType] = x[FNear] * t
+	x[FLexTypeNear] = x[FLex] * x[FTypeNear]
+	x[FWindowType] = x[FWindow] * t
+	x[FQuoteLex] = x[FQuoteAsked] * x[FLex]
+}
+
+// Acronym reports whether word (as typed, "BU") spells the initials of a
+// name in the sentence ("Boston University").
+func Acronym(word string, s Sentence) bool {
+	if len(word) < 2 || len(word) > 6 || !allUpper(word) {
+		return false
+	}
+	for _, r := range nameRuns(s.Text, s.Tokens, nil) {
+		if len(r.words) != len(word) {
+			continue
+		}
+		ok := true
+		for i, w := range r.words {
+			if w[0] != word[i] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}

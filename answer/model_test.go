@@ -1,0 +1,120 @@
+package answer
+
+import (
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/newsbot/newsbot/internal/lexicon"
+)
+
+func TestCommittedModelFitsFeatures(t *testing.T) {
+	b, err := os.ReadFile("model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestFitRecoversWeights fits both models on data drawn from known weights:
+// the fitted weights must point the same way.
+func TestFitRecoversWeights(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	n := len(FeatureNames)
+	truth := make([]float64, n)
+	truth[FLex], truth[FType] = 3, -2
+	var groups []Group
+	var xs [][]float64
+	var ys []float64
+	for g := 0; g < 300; g++ {
+		grp := Group{}
+		best, bi := -1e9, 0
+		for c := 0; c < 8; c++ {
+			x := make([]float64, n)
+			for j := range x {
+				x[j] = rng.NormFloat64()
+			}
+			s := truth[FLex]*x[FLex] + truth[FType]*x[FType] + rng.NormFloat64()*0.3
+			if s > best {
+				best, bi = s, c
+			}
+			grp.X = append(grp.X, x)
+			xs = append(xs, x)
+			y := 0.0
+			if s > 0 {
+				y = 1
+			}
+			ys = append(ys, y)
+		}
+		grp.Good = make([]bool, len(grp.X))
+		grp.Good[bi] = true
+		groups = append(groups, grp)
+	}
+	rank := FitRank(groups, 1)
+	if rank.Weights[FLex] <= 0 || rank.Weights[FType] >= 0 || rank.Weights[FLex] < 3*abs(rank.Weights[FNear]) {
+		t.Errorf("ranker weights lex %.2f type %.2f near %.2f, want lex > 0 > type and near small",
+			rank.Weights[FLex], rank.Weights[FType], rank.Weights[FNear])
+	}
+	logit := FitLogistic(xs, ys, 1)
+	if logit.Weights[FLex] <= 0 || logit.Weights[FType] >= 0 {
+		t.Errorf("logistic weights lex %.2f type %.2f", logit.Weights[FLex], logit.Weights[FType])
+	}
+}
+
+func abs(f float64) float64 { return max(f, -f) }
+
+func TestAnalyse(t *testing.T) {
+	for _, tc := range []struct {
+		q    string
+		kind Kind
+		unit Unit
+	}{
+		{"Which municipality had the fire?", KindPlace, UnitAny},
+		{"What firm built the bridge?", KindPerson, UnitAny},
+		{"How much did the painting sell for in dollars?", KindNumber, UnitMoney},
+		{"How old was Walter Munk when he died?", KindNumber, UnitAge},
+		{"What percentage of voters backed the plan?", KindNumber, UnitPercent},
+		{"When was Mahan Air set up?", KindDate, UnitAny},
+		{"Who leads the coordination?", KindPerson, UnitAny},
+	} {
+		q := Analyse(tc.q)
+		if q.Kind != tc.kind || q.Unit != tc.unit {
+			t.Errorf("Analyse(%q) = kind %s unit %d, want %s %d", tc.q, q.Kind, q.Unit, tc.kind, tc.unit)
+		}
+	}
+}
+
+func TestNameClasses(t *testing.T) {
+	for _, tc := range []struct {
+		sentence, name string
+		want           lexicon.Class
+	}{
+		{"The plane crashed in Karaj on Monday.", "Karaj", lexicon.Place},
+		{"Sultan Qaboos bin Said died on Friday.", "Qaboos", lexicon.Person},
+		{"The Abu Sayyaf Group claimed the attack.", "Abu", lexicon.Organization},
+		{"Bernie Sanders said he would run.", "Bernie", lexicon.Person},
+		{"Talks were held in Oman.", "Oman", lexicon.Place},
+	} {
+		var toks []Token
+		start := 0
+		for i := 0; i <= len(tc.sentence); i++ {
+			if i == len(tc.sentence) || tc.sentence[i] == ' ' || tc.sentence[i] == '.' {
+				if i > start {
+					toks = append(toks, Token{Start: start, End: i, Term: tc.sentence[start:i]})
+				}
+				start = i + 1
+			}
+		}
+		got := lexicon.Class(255)
+		for _, r := range nameRuns(tc.sentence, toks, nil) {
+			if r.words[0] == tc.name {
+				got = r.class
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%q: %s is class %d, want %d", tc.sentence, tc.name, got, tc.want)
+		}
+	}
+}

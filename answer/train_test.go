@@ -1,0 +1,371 @@
+package answer_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/newsbot/newsbot/answer"
+	"github.com/newsbot/newsbot/index"
+	"github.com/newsbot/newsbot/ingest"
+	"github.com/newsbot/newsbot/internal/sample"
+)
+
+var update = flag.Bool("update", false, "fit the answer model and write model.json")
+
+// trainingSets are the questions the model is fitted and cross-validated on.
+var trainingSets = []string{"testdata/qa-dev.jsonl", "testdata/qa-extra.jsonl"}
+
+// l2 is the ridge penalty on standardised weights.
+const l2 = 1.0
+
+// minCoverage is the share of a question's weight an article must hold to
+// answer from it (answer.Model.MinCoverage): a question about a story the
+// index does not have is abstained on whatever the ranker thinks.
+const minCoverage = 0.5
+
+// maxFalseAbstain is the share of answerable questions the threshold may
+// abstain on.
+const maxFalseAbstain = 0.03
+
+type qaItem struct {
+	ID       string   `json:"id"`
+	Question string   `json:"question"`
+	Answers  []string `json:"answers"`
+	URL      string   `json:"url"`
+	Title    string   `json:"title"`
+}
+
+// example is one question with its candidates and their labels.
+type example struct {
+	item  qaItem
+	group string // the article, for folds
+	cands []index.Candidate
+	good  []bool
+}
+
+// TestTrain checks the committed model on its training data; with -update it
+// cross-validates (5 folds by article), fits the final model on every
+// question and writes model.json.
+func TestTrain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds an index of the sample")
+	}
+	exs := examples(t)
+	if !*update {
+		committed := evaluate(answer.Default, exs)
+		t.Logf("committed model on its training data: %s", committed)
+		// Floors a little under the figures of the committed model (see
+		// its Trained note): a change to features or retrieval that
+		// loses answers fails here until the model is fitted again.
+		if committed.rate1() < 0.60 || committed.rate3() < 0.80 || committed.abstain() < 0.15 {
+			t.Errorf("committed model: %s; below the floors (answer@1 0.60, @3 0.80, abstained 0.15)", committed)
+		}
+		return
+	}
+	folds := 5
+	var cv scores
+	for f := 0; f < folds; f++ {
+		var train, test []example
+		for _, e := range exs {
+			if fold(e.group, folds) == f {
+				test = append(test, e)
+			} else {
+				train = append(train, e)
+			}
+		}
+		cv.add(evaluate(fit(train), test))
+	}
+	final := fit(exs)
+	self := evaluate(final, exs)
+	t.Logf("cross-validated (5 folds by article): %s", cv)
+	t.Logf("final model on its training data:     %s", self)
+	final.Trained = fmt.Sprintf("go test ./answer -run TestTrain -update; data %s (%d questions); l2 %g; "+
+		"cross-validated %s; on training data %s", strings.Join(trainingSets, ", "), len(exs), l2, cv, self)
+	b, err := json.MarshalIndent(final, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("model.json", append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fit fits a model on examples: the ranker on all of them, the answerable
+// model on confidence features that rankers fitted without each question's
+// fold computed (what the model sees at run time is a ranker that did not
+// train on the question), and the threshold on those.
+func fit(exs []example) *answer.Model {
+	m := &answer.Model{Version: answer.FeatureVersion, Features: answer.FeatureNames, Ranker: fitRank(exs), MinCoverage: minCoverage}
+	conf := make([][]float64, len(exs))
+	inner := 5
+	for f := 0; f < inner; f++ {
+		var train []example
+		for _, e := range exs {
+			if fold(e.group+"/inner", inner) != f {
+				train = append(train, e)
+			}
+		}
+		sub := &answer.Model{Ranker: fitRank(train)}
+		for i, e := range exs {
+			if fold(e.group+"/inner", inner) == f && len(e.cands) > 0 {
+				xs := features(e)
+				conf[i] = answer.Confidence(xs, sub.Order(xs))
+			}
+		}
+	}
+	var xs [][]float64
+	var ys []float64
+	for i, e := range exs {
+		if conf[i] == nil {
+			continue
+		}
+		xs = append(xs, conf[i])
+		y := 0.0
+		if len(e.item.Answers) > 0 {
+			y = 1
+		}
+		ys = append(ys, y)
+	}
+	m.Answerable = answer.FitLogistic(xs, ys, l2)
+	// The threshold: the highest that abstains on at most maxFalseAbstain
+	// of the answerable questions.
+	var tops []float64
+	for i, e := range exs {
+		if len(e.item.Answers) == 0 {
+			continue
+		}
+		p := 0.0 // no candidate, or too little of the question in the article
+		if conf[i] != nil && topCoverage(m, e) >= minCoverage {
+			p = sigmoid(m.Answerable.Score(conf[i]))
+		}
+		tops = append(tops, p)
+	}
+	sort.Float64s(tops)
+	if k := int(maxFalseAbstain * float64(len(tops))); k < len(tops) {
+		m.Threshold = tops[k]
+	}
+	return m
+}
+
+func topCoverage(m *answer.Model, e example) float64 {
+	xs := features(e)
+	return xs[m.Order(xs).Order[0]][answer.FCoverage]
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+func fitRank(exs []example) answer.Linear {
+	var groups []answer.Group
+	for _, e := range exs {
+		groups = append(groups, answer.Group{X: features(e), Good: e.good})
+	}
+	return answer.FitRank(groups, l2)
+}
+
+func features(e example) [][]float64 {
+	xs := make([][]float64, len(e.cands))
+	for i, c := range e.cands {
+		xs[i] = c.Features
+	}
+	return xs
+}
+
+// scores are the figures score.py gives, counted.
+type scores struct {
+	at1, at3, answerable, abstained, unanswerable, falseAbstain int
+}
+
+func (s *scores) add(o scores) {
+	s.at1 += o.at1
+	s.at3 += o.at3
+	s.answerable += o.answerable
+	s.abstained += o.abstained
+	s.unanswerable += o.unanswerable
+	s.falseAbstain += o.falseAbstain
+}
+
+func (s scores) rate1() float64   { return float64(s.at1) / float64(max(s.answerable, 1)) }
+func (s scores) rate3() float64   { return float64(s.at3) / float64(max(s.answerable, 1)) }
+func (s scores) abstain() float64 { return float64(s.abstained) / float64(max(s.unanswerable, 1)) }
+func (s scores) String() string {
+	return fmt.Sprintf("answer@1 %.3f answer@3 %.3f unanswerable abstained %d/%d (%.3f) answerable wrongly abstained %d/%d (%.3f)",
+		s.rate1(), s.rate3(), s.abstained, s.unanswerable, s.abstain(), s.falseAbstain, s.answerable,
+		float64(s.falseAbstain)/float64(max(s.answerable, 1)))
+}
+
+// evaluate ranks each question's candidates as Ask does and scores the result.
+func evaluate(m *answer.Model, exs []example) scores {
+	var s scores
+	for _, e := range exs {
+		var r answer.Ranked
+		if len(e.cands) > 0 {
+			r = m.Rank(features(e))
+		}
+		abstain := len(e.cands) == 0 || r.Prob < m.Threshold
+		if len(e.item.Answers) == 0 {
+			s.unanswerable++
+			if abstain {
+				s.abstained++
+			}
+			continue
+		}
+		s.answerable++
+		if abstain {
+			s.falseAbstain++
+			continue
+		}
+		texts := make([]string, len(e.cands))
+		for i, c := range e.cands {
+			texts[i] = c.Text
+		}
+		for n, i := range r.Answers(texts) {
+			if e.good[i] {
+				if n == 0 {
+					s.at1++
+				}
+				s.at3++
+				break
+			}
+		}
+	}
+	return s
+}
+
+func fold(group string, n int) int {
+	h := fnv.New32a()
+	h.Write([]byte(group))
+	return int(h.Sum32() % uint32(n))
+}
+
+var (
+	examplesOnce sync.Once
+	examplesErr  error
+	exampleSet   []example
+)
+
+// examples ingests the sample into a temporary library and extracts the
+// candidates of every training question, once per test binary.
+func examples(t *testing.T) []example {
+	t.Helper()
+	examplesOnce.Do(func() { exampleSet, examplesErr = loadExamples() })
+	if examplesErr != nil {
+		t.Fatal(examplesErr)
+	}
+	return exampleSet
+}
+
+func loadExamples() ([]example, error) {
+	dir, err := os.MkdirTemp("", "newsbot-answer-train")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	lib, err := ingest.Open(ctx, dir, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer lib.Close()
+	if _, err := lib.IngestFS(ctx, sample.FS(), sample.Articles(), ingest.FileOptions{}); err != nil {
+		return nil, err
+	}
+	var exs []example
+	for _, path := range trainingSets {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			var q qaItem
+			if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+				f.Close()
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			cands, err := lib.Index.AskCandidates(ctx, q.Question, index.Scope{})
+			if err != nil {
+				f.Close()
+				return nil, fmt.Errorf("%s: %w", q.ID, err)
+			}
+			e := example{item: q, group: q.URL + "|" + q.Title, cands: cands, good: make([]bool, len(cands))}
+			if q.URL == "" && q.Title == "" {
+				e.group = q.ID
+			}
+			for i, c := range cands {
+				e.good[i] = len(q.Answers) > 0 && sameArticle(c, q) && holds(c.Text, q.Answers)
+			}
+			exs = append(exs, e)
+		}
+		f.Close()
+	}
+	return exs, nil
+}
+
+func sameArticle(c index.Candidate, q qaItem) bool {
+	if q.URL != "" && urlKey(c.Article.URL) == urlKey(q.URL) {
+		return true
+	}
+	return q.Title != "" && norm(c.Article.Title) == norm(q.Title)
+}
+
+func holds(text string, golds []string) bool {
+	n := norm(text)
+	for _, g := range golds {
+		if strings.Contains(n, norm(g)) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	spaceRE  = regexp.MustCompile(`\s+`)
+	slashRE  = regexp.MustCompile(`/+`)
+	schemeRE = regexp.MustCompile(`^https?://`)
+	normer   = strings.NewReplacer("\u2019", "'", "\u2018", "'", "\u201c", `"`, "\u201d", `"`, "\u2013", "-", "\u2014", "-", "\u00a0", " ")
+)
+
+// norm and urlKey compare as ../shared/eval/score.py does.
+func norm(s string) string {
+	return strings.ToLower(strings.TrimSpace(spaceRE.ReplaceAllString(normer.Replace(s), " ")))
+}
+
+func urlKey(u string) string {
+	return strings.ToLower(strings.TrimRight(schemeRE.ReplaceAllString(slashRE.ReplaceAllString(strings.TrimSpace(u), "/"), ""), "/"))
+}
+
+// TestCandidateRecall reports how many answerable questions have a good
+// sentence among the candidates at all: what no ranking can exceed.
+func TestCandidateRecall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds an index of the sample")
+	}
+	var has, answerable int
+	for _, e := range examples(t) {
+		if len(e.item.Answers) == 0 {
+			continue
+		}
+		answerable++
+		found := false
+		for _, g := range e.good {
+			found = found || g
+		}
+		if found {
+			has++
+		} else if testing.Verbose() {
+			t.Logf("no candidate: %s %q", e.item.ID, e.item.Question)
+		}
+	}
+	t.Logf("answerable questions with a good candidate: %d/%d", has, answerable)
+}

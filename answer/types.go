@@ -1,0 +1,466 @@
+package answer
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newsbot/newsbot/internal/lexicon"
+)
+
+// Token is one analysed word of a sentence: its byte range and its index term.
+type Token struct {
+	Start, End int
+	Term       string
+}
+
+// Sentence is a candidate sentence as the index analysed it.
+type Sentence struct {
+	Text   string
+	Tokens []Token
+	// MatchedAt holds the start of each token that matches a word of the
+	// question other than the article's topic.
+	MatchedAt map[int]bool
+	// Weights holds, by token start, the weight of the question word each
+	// matched token stands for, as a share of the question's weight.
+	Weights map[int]float64
+}
+
+var (
+	numberRE    = regexp.MustCompile(`(?i)\b\d[\d,.]*\b|\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundreds?|thousands?|millions?|billions?|dozens?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|twice|half)\b`)
+	unitRE      = regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(?:-|\s)?(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|percent|%|people|persons|votes|counts|troops|personnel|km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|dollars|euros|pounds)\b|\b(?:aged|age)\s+\d+|\d+-year-old`)
+	dateRE      = regexp.MustCompile(`\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b(?:1[5-9]|20)\d\d\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b`)
+	reasonRE    = regexp.MustCompile(`(?i)\b(?:because|due to|caused by|cause of|as a result|after|from|owing to|died of|killed by|blamed|poisoning|disease|cancer|complications)\b`)
+	placePrepRE = regexp.MustCompile(`\b(?:in|at|from|near|on|to|into|outside|inside|(?:town|city|village|district|province|region|state|county|island|neighbou?rhood|area|capital|suburb) of)\s+(?:the\s+)?[A-Z][\p{L}'’-]+`)
+	weekdayRE   = regexp.MustCompile(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$`)
+	quoteMarkRE = regexp.MustCompile(`["“”]`)
+)
+
+// typeEvidence is 0..1: how well the sentence holds the kind of thing the
+// question asks for, beyond the words the question and the title already give.
+func typeEvidence(q Question, s string, toks []Token, known map[string]bool) float64 {
+	switch q.Kind {
+	case KindNumber:
+		score := 0.0
+		for _, m := range numberRE.FindAllString(s, -1) {
+			if !known[strings.ToLower(strings.Trim(m, ",."))] {
+				score = 0.6
+				break
+			}
+		}
+		if score > 0 && unitRE.MatchString(s) {
+			score = 0.8
+		}
+		if score > 0 && q.Unit != UnitAny && unitPatterns[q.Unit].MatchString(s) {
+			score = 1
+		}
+		return score
+	case KindDate:
+		// A weekday dates the news itself ("on Monday"); a month or a year
+		// is what "when" questions mostly ask for.
+		score := 0.0
+		for _, m := range dateRE.FindAllString(s, -1) {
+			if known[strings.ToLower(m)] {
+				continue
+			}
+			if weekdayRE.MatchString(m) {
+				score = max(score, 0.4)
+			} else {
+				return 1
+			}
+		}
+		return score
+	case KindPerson:
+		if q.WantsOrg {
+			return namesScore(s, toks, known, lexicon.Organization)
+		}
+		return namesScore(s, toks, known, lexicon.Person)
+	case KindPlace:
+		for _, m := range placePrepRE.FindAllString(s, -1) {
+			f := strings.Fields(m)
+			w := f[len(f)-1]
+			if !known[strings.ToLower(w)] && !dateRE.MatchString(w) {
+				return 1
+			}
+		}
+		return namesScore(s, toks, known, lexicon.Place)
+	case KindQuote:
+		if quoteMarkRE.MatchString(s) {
+			return 1
+		}
+	case KindReason:
+		if reasonRE.MatchString(s) {
+			return 1
+		}
+	case KindAny:
+		return 0.5 * namesScore(s, toks, known, lexicon.None)
+	}
+	return 0
+}
+
+// valueNearMatch reports a number or date within a few words after or before a
+// matched question word of the sentence.
+func valueNear(kind Kind, s Sentence) bool {
+	re := numberRE
+	if kind == KindDate {
+		re = dateRE
+	}
+	var matchPos []int
+	for _, t := range s.Tokens {
+		if s.MatchedAt[t.Start] {
+			matchPos = append(matchPos, t.Start, t.End)
+		}
+	}
+	for _, loc := range re.FindAllStringIndex(s.Text, -1) {
+		for i := 0; i+1 < len(matchPos); i += 2 {
+			if (loc[0] >= matchPos[i+1] && loc[0]-matchPos[i+1] <= 25) || (matchPos[i] >= loc[1] && matchPos[i]-loc[1] <= 12) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nameNearMatch reports a capitalised word the question and title do not know
+// within a few words of a matched question word.
+func nameNear(s Sentence, known map[string]bool) bool {
+	for i, t := range s.Tokens {
+		if !s.MatchedAt[t.Start] {
+			continue
+		}
+		for j := max(0, i-2); j < min(len(s.Tokens), i+5); j++ {
+			w := s.Text[s.Tokens[j].Start:s.Tokens[j].End]
+			r, _ := utf8.DecodeRuneInString(w)
+			if j != i && s.Tokens[j].Start > 0 && unicode.IsUpper(r) && !known[s.Tokens[j].Term] && !isCommonCapital(w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nameNearHead looks for a capitalised word the question does not know within
+// three words of the question's head noun: 2 by the noun itself, 1 by a word
+// related to it, 0 for none.
+func nameNearHead(s string, toks []Token, to map[string][]string, head string, known map[string]bool) int {
+	best := 0
+	for i, t := range toks {
+		strength := 0
+		if t.Term == head {
+			strength = 2
+		} else {
+			for _, qt := range to[t.Term] {
+				if qt == head {
+					strength = 1
+				}
+			}
+		}
+		if strength <= best {
+			continue
+		}
+		for j := max(0, i-3); j < min(len(toks), i+4); j++ {
+			if j == i {
+				continue
+			}
+			w := s[toks[j].Start:toks[j].End]
+			r, _ := utf8.DecodeRuneInString(w)
+			if (unicode.IsUpper(r) || unicode.IsDigit(r)) && !known[toks[j].Term] && !isCommonCapital(w) {
+				best = strength
+				break
+			}
+		}
+	}
+	return best
+}
+
+// orgWords mark a capitalised run as an organisation or place, not a person.
+var orgWords = map[string]bool{
+	"Group": true, "Party": true, "Company": true, "Inc": true, "Corp": true, "Ltd": true, "Union": true,
+	"Agency": true, "Ministry": true, "Police": true, "Army": true, "Command": true, "Council": true,
+	"Court": true, "University": true, "Airlines": true, "Air": true, "Cathedral": true, "Church": true,
+	"Palace": true, "Street": true, "Road": true, "Hospital": true, "Department": true, "Office": true,
+	"Committee": true, "Commission": true, "Organization": true, "Organisation": true, "Association": true,
+	"Institute": true, "Service": true, "Force": true, "Forces": true, "Guard": true, "News": true,
+	"Times": true, "Post": true, "Press": true, "Network": true, "Bank": true, "Fund": true, "Summit": true,
+	"Island": true, "Islands": true, "Republic": true, "Kingdom": true, "States": true, "City": true,
+	"County": true, "Province": true, "Region": true, "Airport": true, "Station": true, "Bridge": true,
+	"House": true, "Senate": true, "Parliament": true, "Congress": true, "Assembly": true, "Government": true,
+	"Club": true, "Team": true, "Federation": true, "League": true, "Cup": true, "Championship": true,
+}
+
+// nameRun is a run of capitalised words of a sentence: a name.
+type nameRun struct {
+	start, end int // byte range in the sentence
+	words      []string
+	novel      bool // holds a word the question and the title do not know
+	class      lexicon.Class
+}
+
+// nameRuns finds the names of a sentence and what each names. WordNet knows
+// many places, organisations and famous people; the words of the name and
+// the words around it tell the rest ("in X" is a place, "X Group" an
+// organisation, "X said" a person), and a run of two or more capitalised
+// words that WordNet does not know as a place is most often a person.
+func nameRuns(s string, toks []Token, known map[string]bool) []nameRun {
+	var runs []nameRun
+	var cur *nameRun
+	prevEnd := -1
+	for _, t := range toks {
+		w := s[t.Start:t.End]
+		r, _ := utf8.DecodeRuneInString(w)
+		capital := (unicode.IsUpper(r) || (unicode.IsDigit(r) && cur != nil)) && !isCommonCapital(w)
+		if cur != nil && (!capital || strings.TrimSpace(s[prevEnd:t.Start]) != "") {
+			runs = append(runs, *cur)
+			cur = nil
+		}
+		prevEnd = t.End
+		if !capital {
+			continue
+		}
+		if cur == nil {
+			cur = &nameRun{start: t.Start}
+		}
+		cur.end = t.End
+		cur.words = append(cur.words, w)
+		// A sentence's first word is capitalised anyway: it is no news
+		// on its own.
+		if !known[t.Term] && t.Start > 0 {
+			cur.novel = true
+		}
+	}
+	if cur != nil {
+		runs = append(runs, *cur)
+	}
+	for i := range runs {
+		runs[i].class = classify(s, runs[i])
+	}
+	return runs
+}
+
+var (
+	placeBeforeRE  = regexp.MustCompile(`(?i)\b(?:in|at|from|near|into|outside|inside|across|(?:town|city|village|district|province|region|state|county|island|capital|suburb) of)\s+(?:the\s+)?$`)
+	personBeforeRE = regexp.MustCompile(`\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|President|Prime Minister|Minister|Senator|Sen|Rep|Governor|Gov|Mayor|King|Queen|Prince|Princess|Pope|Judge|Justice|Chancellor|Sultan|Emperor|General|Gen|Captain|Coach|Professor|Prof|CEO|chief|leader|director|spokesman|spokeswoman|spokesperson|minister|president|senator|actor|actress|singer|player|officer|author|writer|artist|lawyer|judge)\.?\s+$`)
+	personAfterRE  = regexp.MustCompile(`^(?:,\s+(?:who|whose|aged|\d+)\b|\s+(?:said|says|told|added|explained|announced|wrote|stated|claimed|died|was born|\(\d+\)))`)
+)
+
+func classify(s string, r nameRun) lexicon.Class {
+	for _, w := range r.words {
+		if orgWords[w] {
+			return lexicon.Organization
+		}
+	}
+	before, after := s[:r.start], s[r.end:]
+	switch {
+	case personBeforeRE.MatchString(before) || personAfterRE.MatchString(after):
+		return lexicon.Person
+	case placeBeforeRE.MatchString(before):
+		if c := lexicon.NameClass(strings.Join(r.words, " ")); c == lexicon.Organization {
+			return c
+		}
+		return lexicon.Place
+	}
+	if c := lexicon.NameClass(strings.Join(r.words, " ")); c != lexicon.None {
+		return first(c)
+	}
+	if len(r.words) == 1 {
+		if c := lexicon.NameClass(r.words[0]); c != lexicon.None {
+			return first(c)
+		}
+		if allUpper(r.words[0]) {
+			return lexicon.Organization
+		}
+		return lexicon.None
+	}
+	// "Abu Sayyaf", "Bruce McArthur": WordNet knows neither; a place
+	// would mostly be known or introduced by a preposition.
+	if c := lexicon.NameClass(r.words[len(r.words)-1]); c&lexicon.Place != 0 && c&lexicon.Person == 0 {
+		return lexicon.Place
+	}
+	return lexicon.Person
+}
+
+// first picks one class of an ambiguous name, people before places before
+// organisations ("Washington" the person is more often quoted than the
+// city is named bare).
+func first(c lexicon.Class) lexicon.Class {
+	for _, k := range []lexicon.Class{lexicon.Person, lexicon.Place, lexicon.Organization} {
+		if c&k != 0 {
+			return k
+		}
+	}
+	return lexicon.None
+}
+
+func allUpper(w string) bool {
+	n := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsUpper(r) {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// namesScore is 1 when the sentence holds a name the question and title do
+// not, of the class wanted (None: any class), and 0.4 for a name of another
+// class.
+func namesScore(s string, toks []Token, known map[string]bool, want lexicon.Class) float64 {
+	best := 0.0
+	for _, r := range nameRuns(s, toks, known) {
+		if !r.novel {
+			continue
+		}
+		if want == lexicon.None || r.class == want {
+			return 1
+		}
+		best = 0.4
+	}
+	return best
+}
+
+var commonCapitals = map[string]bool{"The": true, "A": true, "An": true, "He": true, "She": true, "It": true, "They": true, "This": true, "In": true, "On": true, "At": true, "I": true, "We": true, "His": true, "Her": true, "Their": true, "According": true}
+
+// isCommonCapital reports a capitalised word that is no name: a function word
+// starting a sentence, or a capitalised kind of person ("Muslim", "American").
+func isCommonCapital(w string) bool {
+	w = strings.Trim(w, ".'’")
+	if commonCapitals[w] {
+		return true
+	}
+	lw := strings.ToLower(w)
+	return lw != w && lexicon.NameClass(w) == lexicon.None && lexicon.IsPersonNoun(lw) && !allUpper(w)
+}
+
+// Unit is the kind of quantity a number question asks for.
+type Unit int
+
+// Units of quantities.
+const (
+	UnitAny Unit = iota
+	UnitMoney
+	UnitPercent
+	UnitDuration
+	UnitAge
+	UnitCount
+	UnitMeasure
+)
+
+var (
+	unitQuestions = []struct {
+		re   *regexp.Regexp
+		unit Unit
+	}{
+		{regexp.MustCompile(`\bhow much (?:money|did .* (?:cost|pay|raise|spend|fine|earn)|was .* (?:worth|fined|paid))|\b(?:cost|price|fine|budget|salary|fund|funding|dollars|pounds|euros|money|worth|spend|spent|pay|paid|raise|raised)\b`), UnitMoney},
+		{regexp.MustCompile(`\b(?:percent|percentage|proportion|share|per cent|%)\b`), UnitPercent},
+		{regexp.MustCompile(`\bhow old\b|\bwhat age\b|\bage\b|\baged\b`), UnitAge},
+		{regexp.MustCompile(`\bhow long\b|\bfor how many (?:years|months|weeks|days|hours|minutes)\b|\bhow many (?:years|months|weeks|days|hours|minutes|seconds)\b|\bduration\b|\bsentence[d]?\b`), UnitDuration},
+		{regexp.MustCompile(`\bhow (?:far|big|large|tall|high|fast|heavy|deep|wide)\b|\b(?:distance|height|speed|weight|depth|size|magnitude)\b`), UnitMeasure},
+		{regexp.MustCompile(`\bhow many\b|\b(?:death toll|toll|number of|count|total)\b`), UnitCount},
+	}
+	unitPatterns = map[Unit]*regexp.Regexp{
+		UnitMoney:    regexp.MustCompile(`[$£€¥]\s?\d|\b\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)?\s*(?:dollars|euros|pounds|yuan|yen|rupees|francs|krona|kronor|roubles|rubles|USD|EUR|GBP)\b|\bUS\$`),
+		UnitPercent:  regexp.MustCompile(`\d\s?(?:%|percent\b|per cent\b)`),
+		UnitDuration: regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few)[\s-]+(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries)\b`),
+		UnitAge:      regexp.MustCompile(`(?i)\b(?:aged|age(?:d)? of)\s+\d+|\b(?:\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-[a-z]+)?)[\s-]years?[\s-]old\b|,\s*\d{1,3},|\(\d{1,3}\)|\bat (?:the )?age (?:of )?\d+`),
+		UnitCount:    regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?)\s+(?:[a-z]+\s+)?(?:people|persons|dead|deaths|killed|injured|wounded|victims|votes|members|troops|soldiers|children|students|cases|passengers|residents|homes|houses|buildings|countries|players|teams|times|articles|seats)\b`),
+		UnitMeasure:  regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(?:-|\s)?(?:km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|feet|foot|ft|kg|kilograms?|tonnes?|tons?|pounds|lb|mph|km/h|knots|magnitude|inches|cm|mm|hectares|acres)\b|\bmagnitude\s+\d`),
+	}
+)
+
+func unitAsked(lower string) Unit {
+	for _, u := range unitQuestions {
+		if u.re.MatchString(lower) {
+			return u.unit
+		}
+	}
+	return UnitAny
+}
+
+// typedSpans are the byte ranges of the things of the kind the question asks
+// for that the question and the title do not already name.
+func typedSpans(q Question, s Sentence, known map[string]bool) [][2]int {
+	var out [][2]int
+	names := func(want lexicon.Class) {
+		for _, r := range nameRuns(s.Text, s.Tokens, known) {
+			if r.novel && (want == lexicon.None || r.class == want) {
+				out = append(out, [2]int{r.start, r.end})
+			}
+		}
+	}
+	values := func(re *regexp.Regexp) {
+		for _, loc := range re.FindAllStringIndex(s.Text, -1) {
+			if !known[strings.ToLower(strings.Trim(s.Text[loc[0]:loc[1]], ",."))] {
+				out = append(out, [2]int{loc[0], loc[1]})
+			}
+		}
+	}
+	switch q.Kind {
+	case KindPerson:
+		if q.WantsOrg {
+			names(lexicon.Organization)
+		} else {
+			names(lexicon.Person)
+		}
+	case KindPlace:
+		names(lexicon.Place)
+	case KindNumber:
+		if q.Unit != UnitAny {
+			values(unitPatterns[q.Unit])
+		}
+		if len(out) == 0 {
+			values(numberRE)
+		}
+	case KindDate:
+		values(dateRE)
+	case KindReason:
+		values(reasonRE)
+	case KindAny:
+		names(lexicon.None)
+		values(numberRE)
+	}
+	return out
+}
+
+// entityContext is the weight of the question's words around the best thing
+// of the kind asked for in the sentence, nearer words counting more: "voted
+// 66 to 27 to legalize same-sex marriage" puts the count among the words of
+// "what was the vote count when ... legalized gay marriage".
+func entityContext(q Question, s Sentence, known map[string]bool) float64 {
+	best := 0.0
+	for _, sp := range typedSpans(q, s, known) {
+		first, last := -1, -1
+		for k, t := range s.Tokens {
+			if t.End > sp[0] && t.Start < sp[1] {
+				if first < 0 {
+					first = k
+				}
+				last = k
+			}
+		}
+		if first < 0 {
+			continue
+		}
+		got := map[string]float64{}
+		for k, t := range s.Tokens {
+			w := s.Weights[t.Start]
+			if w == 0 || (k >= first && k <= last) {
+				continue
+			}
+			d := first - k
+			if k > last {
+				d = k - last
+			}
+			got[t.Term] = max(got[t.Term], w/(1+float64(d-1)/4))
+		}
+		sum := 0.0
+		for _, v := range got {
+			sum += v
+		}
+		best = max(best, sum)
+	}
+	return best
+}

@@ -1,0 +1,319 @@
+// Command gen compiles WordNet 3.0 (Debian's wordnet-base, /usr/share/wordnet)
+// into the compact table package lexicon embeds: one line a word with its parts
+// of speech, the semantic field of its first noun sense, the classes of the
+// proper names it spells, and its synonyms, derivations and hypernyms.
+//
+//	go run ./internal/lexicon/gen -wordnet /usr/share/wordnet -out internal/lexicon/wordnet.tsv.gz
+package main
+
+import (
+	"bufio"
+	"compress/gzip"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The parts of speech, as bits of the table's second column.
+const (
+	noun = 1 << iota
+	verb
+	adj
+	adv
+)
+
+// Classes of proper names, as bits of the table's fourth column.
+const (
+	person = 1 << iota
+	place
+	organization
+)
+
+// sensesKept is how many of a word's senses (WordNet orders them by
+// frequency) lend it synonyms: rarer senses mostly add noise.
+const sensesKept = 2
+
+type synset struct {
+	lexfile int
+	pos     int
+	words   []string // as written, underscores for spaces
+	ptrs    []pointer
+}
+
+type pointer struct {
+	sym    string
+	target string // pos letter + offset
+	src    int    // 0 for the whole synset, else the 1-based word
+	dst    int
+}
+
+func main() {
+	dir := flag.String("wordnet", "/usr/share/wordnet", "WordNet 3.0 dict folder")
+	out := flag.String("out", "wordnet.tsv.gz", "table to write")
+	flag.Parse()
+	if err := run(*dir, *out); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(dir, out string) error {
+	synsets := map[string]*synset{}
+	for _, p := range []struct {
+		file string
+		pos  int
+	}{{"data.noun", noun}, {"data.verb", verb}, {"data.adj", adj}, {"data.adv", adv}} {
+		if err := readData(filepath.Join(dir, p.file), p.pos, synsets); err != nil {
+			return err
+		}
+	}
+	type entry struct {
+		pos, proper         int
+		field               string
+		syn, der, hyp, base []string
+	}
+	entries := map[string]*entry{}
+	get := func(k string) *entry {
+		e := entries[k]
+		if e == nil {
+			e = &entry{}
+			entries[k] = e
+		}
+		return e
+	}
+	// The index files list each lemma's synsets, most frequent sense first.
+	for _, p := range []struct {
+		file   string
+		letter string
+	}{{"index.noun", "n"}, {"index.verb", "v"}, {"index.adj", "a"}, {"index.adv", "r"}} {
+		f, err := os.Open(filepath.Join(dir, p.file))
+		if err != nil {
+			return fmt.Errorf("gen: %w", err)
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			if strings.HasPrefix(line, " ") {
+				continue
+			}
+			fs := strings.Fields(line)
+			lemma := fs[0]
+			nptr, _ := strconv.Atoi(fs[3])
+			offsets := fs[4+nptr+2:]
+			var common []*synset
+			var commonIdx []int // the lemma's place among the synset's words
+			proper := 0
+			for _, off := range offsets {
+				s := synsets[p.letter+off]
+				if s == nil {
+					continue
+				}
+				for wi, w := range s.words {
+					if strings.ToLower(w) != lemma {
+						continue
+					}
+					if w != strings.ToLower(w) && p.letter == "n" && s.proper() {
+						proper |= classOf(s.lexfile)
+					} else {
+						common = append(common, s)
+						commonIdx = append(commonIdx, wi+1)
+					}
+					break
+				}
+			}
+			key := strings.ReplaceAll(lemma, "_", " ")
+			multi := strings.Contains(key, " ")
+			if multi && proper == 0 {
+				continue
+			}
+			if strings.ContainsAny(key, "0123456789") && !multi && proper == 0 && len(common) == 0 {
+				continue
+			}
+			e := get(key)
+			e.proper |= proper
+			if len(common) == 0 || multi {
+				continue
+			}
+			e.pos |= common[0].pos
+			if p.letter == "n" && e.field == "" {
+				e.field = lexnames[common[0].lexfile]
+			}
+			for i, s := range common {
+				if i >= sensesKept {
+					break
+				}
+				for _, w := range s.words {
+					if lw := strings.ToLower(w); lw != lemma && single(lw) && lw == w {
+						e.syn = append(e.syn, lw)
+					}
+				}
+				for _, ptr := range s.ptrs {
+					if ptr.sym == "+" && ptr.src == commonIdx[i] {
+						if t := synsets[ptr.target]; t != nil && ptr.dst <= len(t.words) {
+							if lw := t.words[ptr.dst-1]; single(lw) && lw == strings.ToLower(lw) && lw != lemma {
+								e.der = append(e.der, lw)
+							}
+						}
+					}
+					if i == 0 && p.letter == "n" && (ptr.sym == "@" || ptr.sym == "@i") {
+						if t := synsets[ptr.target]; t != nil {
+							for _, w := range t.words {
+								if lw := strings.ToLower(w); single(lw) && lw == w {
+									e.hyp = append(e.hyp, lw)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			return fmt.Errorf("gen: %s: %w", p.file, err)
+		}
+	}
+	for _, exc := range []string{"noun.exc", "verb.exc", "adj.exc", "adv.exc"} {
+		f, err := os.Open(filepath.Join(dir, exc))
+		if err != nil {
+			return fmt.Errorf("gen: %w", err)
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			fs := strings.Fields(sc.Text())
+			if len(fs) < 2 || !single(fs[0]) {
+				continue
+			}
+			e := get(fs[0])
+			for _, b := range fs[1:] {
+				if single(b) {
+					e.base = append(e.base, b)
+				}
+			}
+		}
+		f.Close()
+	}
+	keys := make([]string, 0, len(entries))
+	for k := range entries {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	f, err := os.Create(out)
+	if err != nil {
+		return fmt.Errorf("gen: %w", err)
+	}
+	zw, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
+	w := bufio.NewWriter(zw)
+	fmt.Fprintln(w, "# WordNet 3.0 (c) 2006 Princeton University, see LICENSE.wordnet; made by internal/lexicon/gen")
+	for _, k := range keys {
+		e := entries[k]
+		fmt.Fprintf(w, "%s\t%x\t%s\t%x\t%s\t%s\t%s\t%s\n", k, e.pos, e.field, e.proper,
+			list(e.syn), list(e.der), list(e.hyp), list(e.base))
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("gen: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("gen: %w", err)
+	}
+	return f.Close()
+}
+
+// proper reports a capitalised synset that names one particular person,
+// place or organisation (Paris, Einstein, NATO), not a kind: "Muslim" and
+// "American" are capitalised kinds of person. WordNet marks most particulars
+// as instances; organisations and regions it often files as kinds.
+func (s *synset) proper() bool {
+	if f := lexnames[s.lexfile]; f == "group" || f == "location" {
+		return true
+	}
+	for _, p := range s.ptrs {
+		if p.sym == "@i" {
+			return true
+		}
+	}
+	return false
+}
+
+func single(w string) bool { return w != "" && !strings.ContainsAny(w, "_ \t,") }
+
+func list(ws []string) string {
+	slices.Sort(ws)
+	return strings.Join(slices.Compact(ws), ",")
+}
+
+func classOf(lexfile int) int {
+	switch lexnames[lexfile] {
+	case "person":
+		return person
+	case "location":
+		return place
+	case "group":
+		return organization
+	}
+	return 0
+}
+
+func readData(path string, pos int, into map[string]*synset) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("gen: %w", err)
+	}
+	defer f.Close()
+	letter := map[int]string{noun: "n", verb: "v", adj: "a", adv: "r"}[pos]
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, " ") {
+			continue
+		}
+		if i := strings.Index(line, " | "); i >= 0 {
+			line = line[:i]
+		}
+		fs := strings.Fields(line)
+		lex, _ := strconv.Atoi(fs[1])
+		n, _ := strconv.ParseInt(fs[3], 16, 32)
+		s := &synset{lexfile: lex, pos: pos}
+		i := 4
+		for k := 0; k < int(n); k++ {
+			w := fs[i]
+			if j := strings.IndexByte(w, '('); j > 0 { // adjective markers: "(a)", "(p)"
+				w = w[:j]
+			}
+			s.words = append(s.words, w)
+			i += 2
+		}
+		np, _ := strconv.Atoi(fs[i])
+		i++
+		for k := 0; k < np; k++ {
+			st := fs[i+3]
+			src, _ := strconv.ParseInt(st[:2], 16, 32)
+			dst, _ := strconv.ParseInt(st[2:], 16, 32)
+			tl := fs[i+2]
+			if tl == "s" {
+				tl = "a"
+			}
+			s.ptrs = append(s.ptrs, pointer{sym: fs[i], target: tl + fs[i+1], src: int(src), dst: int(dst)})
+			i += 4
+		}
+		into[letter+fs[0]] = s
+	}
+	return sc.Err()
+}
+
+// lexnames are WordNet's lexicographer files, by number (lexnames(5WN)),
+// without their part-of-speech prefix.
+var lexnames = []string{
+	"all", "pert", "all", "tops", "act", "animal", "artifact", "attribute", "body", "cognition",
+	"communication", "event", "feeling", "food", "group", "location", "motive", "object", "person",
+	"phenomenon", "plant", "possession", "process", "quantity", "relation", "shape", "state",
+	"substance", "time", "body", "change", "cognition", "communication", "competition",
+	"consumption", "contact", "creation", "emotion", "motion", "perception", "possession", "social",
+	"stative", "weather", "ppl",
+}

@@ -1,0 +1,248 @@
+// Package lexicon answers questions about English words from WordNet 3.0:
+// their base forms, parts of speech, synonyms, derivations (die, death),
+// nearest hypernyms, the semantic field of a noun, and the class of a proper
+// name (person, place, organisation). The table is compiled from Debian's
+// wordnet-base by ./gen and embedded; see LICENSE.wordnet.
+package lexicon
+
+//go:generate go run ./gen -wordnet /usr/share/wordnet -out wordnet.tsv.gz
+
+import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+//go:embed wordnet.tsv.gz
+var tableGz []byte
+
+// POSSet is a set of parts of speech.
+type POSSet uint8
+
+// Parts of speech.
+const (
+	Noun POSSet = 1 << iota
+	Verb
+	Adj
+	Adv
+)
+
+// Class is what a proper name names.
+type Class uint8
+
+// Classes of names, as bits: a name may name several ("Washington").
+const (
+	None   Class = 0
+	Person Class = 1 << (iota - 1)
+	Place
+	Organization
+)
+
+// Entry is everything the table holds for one word.
+type Entry struct {
+	POS POSSet
+	// Field is the lexicographer file of the word's most frequent noun
+	// sense: "person", "location", "group", "time", "quantity", ...
+	Field string
+	// Names are the classes of the proper names the word spells.
+	Names     Class
+	Synonyms  []string
+	Derived   []string
+	Hypernyms []string
+	// Bases are irregular base forms ("died" has none, "went" has "go").
+	Bases []string
+}
+
+var table struct {
+	once  sync.Once
+	text  string
+	lines []uint32 // start of each line in text, sorted by key
+}
+
+func load() {
+	table.once.Do(func() {
+		zr, err := gzip.NewReader(bytes.NewReader(tableGz))
+		if err != nil {
+			panic("lexicon: embedded table: " + err.Error())
+		}
+		raw, err := io.ReadAll(zr)
+		if err != nil {
+			panic("lexicon: embedded table: " + err.Error())
+		}
+		table.text = string(raw)
+		n := bytes.Count(raw, []byte{'\n'})
+		table.lines = make([]uint32, 0, n)
+		for i := 0; i < len(raw); {
+			j := bytes.IndexByte(raw[i:], '\n')
+			if j < 0 {
+				j = len(raw) - i
+			}
+			if raw[i] != '#' {
+				table.lines = append(table.lines, uint32(i))
+			}
+			i += j + 1
+		}
+	})
+}
+
+// line returns the table's line for key, without the key, or "".
+func line(key string) (string, bool) {
+	load()
+	t := table.text
+	keyAt := func(i int) string {
+		s := t[table.lines[i]:]
+		if j := strings.IndexByte(s, '\t'); j >= 0 {
+			return s[:j]
+		}
+		return s
+	}
+	i := sort.Search(len(table.lines), func(i int) bool { return keyAt(i) >= key })
+	if i == len(table.lines) || keyAt(i) != key {
+		return "", false
+	}
+	s := t[int(table.lines[i])+len(key)+1:]
+	if j := strings.IndexByte(s, '\n'); j >= 0 {
+		s = s[:j]
+	}
+	return s, true
+}
+
+// Lookup returns the entry of a word (lower-cased; a multi-word name with
+// spaces), and whether the table has it.
+func Lookup(word string) (Entry, bool) {
+	s, ok := line(strings.ToLower(word))
+	if !ok {
+		return Entry{}, false
+	}
+	f := strings.Split(s, "\t")
+	if len(f) < 7 {
+		return Entry{}, false
+	}
+	pos, _ := strconv.ParseUint(f[0], 16, 8)
+	names, _ := strconv.ParseUint(f[2], 16, 8)
+	return Entry{
+		POS: POSSet(pos), Field: f[1], Names: Class(names),
+		Synonyms: split(f[3]), Derived: split(f[4]), Hypernyms: split(f[5]), Bases: split(f[6]),
+	}, true
+}
+
+func split(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// IsWord reports whether a lower-case word is a common English word in any
+// part of speech (WordNet's base forms; use Lemmas for inflected forms).
+func IsWord(lower string) bool {
+	e, ok := Lookup(lower)
+	return ok && e.POS != 0
+}
+
+// POS returns the parts of speech of a word or its base forms.
+func POS(lower string) POSSet {
+	var p POSSet
+	for _, l := range Lemmas(lower) {
+		e, _ := Lookup(l)
+		p |= e.POS
+	}
+	return p
+}
+
+// NameClass returns the classes of the proper names a name spells in WordNet
+// ("Paris": Place and Person; "NATO": Organization), None if it knows none.
+func NameClass(name string) Class {
+	e, _ := Lookup(name)
+	return e.Names
+}
+
+// IsPersonNoun reports a common noun whose most frequent sense is a kind of
+// person: "senator", "spokesman", "muslim", "american".
+func IsPersonNoun(lower string) bool {
+	for _, l := range Lemmas(lower) {
+		if e, _ := Lookup(l); e.POS&Noun != 0 && e.Field == "person" {
+			return true
+		}
+	}
+	return false
+}
+
+// Field returns the semantic field of a noun's most frequent sense (see
+// Entry.Field), through its base form.
+func Field(lower string) string {
+	for _, l := range Lemmas(lower) {
+		if e, _ := Lookup(l); e.POS&Noun != 0 && e.Field != "" {
+			return e.Field
+		}
+	}
+	return ""
+}
+
+// detachments are WordNet's morphological rules (morphy): an inflectional
+// ending and what replaces it, by part of speech.
+type detachment struct {
+	pos    POSSet
+	suffix string
+	ending string
+}
+
+var detachments = []detachment{
+	{Noun, "s", ""}, {Noun, "ses", "s"}, {Noun, "xes", "x"}, {Noun, "zes", "z"}, {Noun, "ches", "ch"},
+	{Noun, "shes", "sh"}, {Noun, "men", "man"}, {Noun, "ies", "y"},
+	{Verb, "s", ""}, {Verb, "ies", "y"}, {Verb, "es", "e"}, {Verb, "es", ""}, {Verb, "ed", "e"},
+	{Verb, "ed", ""}, {Verb, "ing", "e"}, {Verb, "ing", ""},
+	{Adj, "er", ""}, {Adj, "est", ""}, {Adj, "er", "e"}, {Adj, "est", "e"},
+}
+
+// Lemmas returns the base forms of a lower-case word that WordNet knows: the
+// word itself when it is one, its irregular bases ("went": "go"), and what
+// its regular endings detach to ("elected": "elect", "cities": "city",
+// "stopped": "stop"). Nil when none is a word.
+func Lemmas(lower string) []string {
+	var out []string
+	add := func(w string) {
+		for _, o := range out {
+			if o == w {
+				return
+			}
+		}
+		out = append(out, w)
+	}
+	e, ok := Lookup(lower)
+	if ok && e.POS != 0 {
+		add(lower)
+	}
+	for _, b := range e.Bases {
+		add(b)
+	}
+	for _, d := range detachments {
+		if !strings.HasSuffix(lower, d.suffix) || len(lower) <= len(d.suffix)+1 {
+			continue
+		}
+		stem := lower[:len(lower)-len(d.suffix)]
+		for _, c := range []string{stem + d.ending, undouble(stem, d)} {
+			if c == "" {
+				continue
+			}
+			if be, ok := Lookup(c); ok && be.POS&d.pos != 0 {
+				add(c)
+			}
+		}
+	}
+	return out
+}
+
+// undouble drops the doubled consonant of "stopped" and "bigger".
+func undouble(stem string, d detachment) string {
+	n := len(stem)
+	if d.ending != "" || n < 3 || stem[n-1] != stem[n-2] || strings.IndexByte("aeiou", stem[n-1]) >= 0 {
+		return ""
+	}
+	return stem[:n-1]
+}
