@@ -258,6 +258,9 @@ var (
 // candidates of every training question, once per test binary.
 func examples(t *testing.T) []example {
 	t.Helper()
+	if raceEnabled {
+		t.Skip("the training questions take minutes under the race detector; .ci/run runs them without it")
+	}
 	examplesOnce.Do(func() { exampleSet, examplesErr = loadExamples() })
 	if examplesErr != nil {
 		t.Fatal(examplesErr)

@@ -119,6 +119,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		for _, srv := range servers {
 			srv.Close()
 		}
+		if ctx.Err() != nil {
+			// Stopped while starting (a signal before the gateway was
+			// ready): a clean stop, not a failure.
+			log.Info("stopped while starting")
+			return b.Stop(10 * time.Second)
+		}
 		return err
 	}
 	lease := leases(lib, cfg.Store.LeaseTTL, log)
