@@ -14,6 +14,7 @@ import (
 	"github.com/newsbot/newsbot/commands"
 	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/internal/discordtest"
+	"github.com/newsbot/newsbot/internal/pgtest"
 	"github.com/newsbot/newsbot/internal/sample"
 	"github.com/newsbot/newsbot/news"
 )
@@ -70,7 +71,7 @@ func library(t *testing.T) *ingest.Library {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Main(m)
 	if shared != nil {
 		shared.Close()
 		os.RemoveAll(shared.Dir)

@@ -26,9 +26,12 @@ import (
 // derived from it.
 type Library struct {
 	Dir   string
-	Store *store.Store
+	Store store.Backend
 	Index *index.Index
 	log   *slog.Logger
+	// follow is set when the store is shared by several processes: the
+	// index then follows the store's article log.
+	follow *follower
 
 	closeMu sync.Mutex
 	closed  bool
@@ -54,13 +57,11 @@ func lockedError(dir string) error {
 	return fmt.Errorf("%w by another process (%s)", ErrInUse, dir)
 }
 
-// Open opens (or creates) a data folder. Articles the store holds but the index
-// may not (a crash between the two writes) are indexed again; an index that
-// cannot be opened is rebuilt from the store. The store is never deleted.
+// Open opens (or creates) a data folder with its embedded store. Articles the
+// store holds but the index may not (a crash between the two writes) are
+// indexed again; an index that cannot be opened is rebuilt from the store. The
+// store is never deleted.
 func Open(ctx context.Context, dir string, log *slog.Logger) (*Library, error) {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("ingest: data folder %s: %w", dir, err)
 	}
@@ -71,11 +72,35 @@ func Open(ctx context.Context, dir string, log *slog.Logger) (*Library, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The holder's PID, for the "in use" message of a second process. The
-	// store's lock is what excludes; this file only names the holder.
-	_ = os.WriteFile(filepath.Join(dir, pidFile), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
+	return OpenStore(ctx, dir, st, log)
+}
+
+// OpenStore opens the index in the data folder dir over st, which the
+// Library then owns (Close closes it). With a shared store (store.Logged) the
+// index is the folder's own: built from the store when it has to be, then
+// kept current by following the store's article log (see Follow).
+func OpenStore(ctx context.Context, dir string, st store.Backend, log *slog.Logger) (*Library, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("ingest: data folder %s: %w", dir, err)
+	}
 	lib := &Library{Dir: dir, Store: st, log: log}
 	idxPath := filepath.Join(dir, indexFolder)
+	if logged, ok := st.(store.Logged); ok {
+		if err := lib.openFollowing(ctx, logged, idxPath); err != nil {
+			if lib.Index != nil {
+				lib.Index.Close()
+			}
+			st.Close()
+			return nil, err
+		}
+		lib.writePID()
+		return lib, nil
+	}
+	lib.writePID()
 	ix, err := index.Open(idxPath, st)
 	if errors.Is(err, index.ErrLocked) {
 		st.Close()
@@ -96,6 +121,13 @@ func Open(ctx context.Context, dir string, log *slog.Logger) (*Library, error) {
 	return lib, nil
 }
 
+// writePID records the holder's PID, for the "in use" message of a second
+// process. The store's or the index's lock is what excludes; this file only
+// names the holder.
+func (l *Library) writePID() {
+	_ = os.WriteFile(filepath.Join(l.Dir, pidFile), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
+}
+
 // Close closes the index, then the store. Closing twice is harmless.
 func (l *Library) Close() error {
 	l.closeMu.Lock()
@@ -113,14 +145,25 @@ func (l *Library) Close() error {
 	return errors.Join(errs...)
 }
 
-// reconcile indexes the articles left pending by an interrupted write, then
-// compares the store's and the index's counts: when they differ (an index
-// restored from a backup, a removal cut short), every stored article the index
-// lacks is indexed again. The store is the truth; it is never changed here.
+// reconcile brings the index in line with the store after an interruption:
+// with a shared store by catching up with its log; else by indexing the
+// articles left pending by an interrupted write, then filling gaps.
 func (l *Library) reconcile(ctx context.Context) error {
+	if l.follow != nil {
+		_, err := l.CatchUp(ctx)
+		return err
+	}
 	if err := l.indexPending(ctx); err != nil {
 		return err
 	}
+	return l.fillGaps(ctx)
+}
+
+// fillGaps compares the store's and the index's counts: when they differ (an
+// index restored from a backup, a removal cut short, a crash before the index
+// wrote what it had been given), every stored article the index lacks is
+// indexed again. The store is the truth; it is never changed here.
+func (l *Library) fillGaps(ctx context.Context) error {
 	n, err := l.Index.DocCount()
 	if err != nil || n == l.Store.Count() {
 		return err
@@ -256,6 +299,15 @@ func (l *Library) rebuild(ctx context.Context, path string) (*index.Index, error
 func (l *Library) Reindex(ctx context.Context, progress func(done, total int)) (int, error) {
 	path := l.Index.Path()
 	tmp := path + ".new"
+	var head int64
+	if l.follow != nil {
+		// Changes committed from here on are applied to the new index from
+		// the log once it is in place.
+		var err error
+		if head, err = l.follow.st.LogHead(ctx); err != nil {
+			return 0, err
+		}
+	}
 	if err := l.buildIndex(ctx, tmp, progress); err != nil {
 		return 0, err
 	}
@@ -272,6 +324,11 @@ func (l *Library) Reindex(ctx context.Context, progress func(done, total int)) (
 	}
 	if err := l.Index.Swap(path, old); err != nil {
 		return 0, err
+	}
+	if l.follow != nil {
+		if err := l.resetFollow(head); err != nil {
+			return 0, err
+		}
 	}
 	if err := l.reconcile(ctx); err != nil {
 		return 0, err
@@ -340,6 +397,14 @@ func (l *Library) commit(ctx context.Context, arts []*news.Article) (Result, err
 	}
 	if err := l.Store.MarkIndexed(ids); err != nil {
 		return Result{}, err
+	}
+	if l.follow != nil {
+		// The log position moves past these articles without indexing
+		// them again, and past what others wrote meanwhile.
+		l.follow.done(res.LogSeqs)
+		if _, err := l.CatchUp(ctx); err != nil {
+			l.log.Warn("cannot catch up with the store's article log", "err", err)
+		}
 	}
 	return Result{Added: res.Added, Duplicates: res.Duplicates}, nil
 }
