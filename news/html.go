@@ -7,20 +7,17 @@ import (
 	"strings"
 
 	readability "codeberg.org/readeck/go-readability/v2"
+	"github.com/newsbot/newsbot/news/charset"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
-	"golang.org/x/net/html/charset"
 )
 
 // parseHTML extracts a page's main text with readability and its metadata from
 // meta tags (og:*, article:*, author, canonical link). pageURL is where it was
 // fetched from, if known.
 func parseHTML(data []byte, pageURL string) (*Article, error) {
-	r, err := charset.NewReader(bytes.NewReader(data), "text/html")
-	if err != nil {
-		return nil, fmt.Errorf("html: charset: %w", err)
-	}
-	doc, err := html.Parse(r)
+	data, _ = charset.Decode(data, "", true)
+	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("html: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/newsbot/newsbot/news/charset"
 	"github.com/newsbot/newsbot/news/quotes"
 )
 
@@ -104,10 +105,18 @@ func Parse(name string, data []byte, format Format, def Defaults) []Item {
 	if looksBinary(data) {
 		return fail(errors.New("binary file, not text"))
 	}
-	if !utf8.Valid(data) && format != FormatHTML {
-		// HTML declares its own charset; anything else must be UTF-8. Invalid
-		// bytes are replaced rather than refused, so one bad byte loses nothing.
-		data = []byte(strings.ToValidUTF8(string(data), "\uFFFD"))
+	switch format {
+	case FormatHTML:
+		// HTML may declare its charset: parseHTML reads it.
+	case FormatJSON, FormatJSONL:
+		// JSON is UTF-8 by definition (RFC 8259). Invalid bytes are
+		// replaced rather than refused, so one bad byte loses nothing.
+		if !utf8.Valid(data) {
+			data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
+		}
+	default:
+		// Text and tables saved by older tools come in legacy encodings.
+		data, _ = charset.Decode(data, "", false)
 	}
 	var items []Item
 	switch format {
