@@ -31,11 +31,14 @@ func parseHTML(data []byte, pageURL string) (*Article, error) {
 		return nil, fmt.Errorf("html: readability: %w", err)
 	}
 	a := &Article{
-		Title:  first(meta["og:title"], meta["twitter:title"], ra.Title(), meta["title"]),
+		// Readability's headline weighs the page's JSON-LD, meta tags and
+		// <title> together; the tags alone are the fallback.
+		Title:  first(ra.Title(), meta["og:title"], meta["twitter:title"], meta["title"]),
 		URL:    first(meta["canonical"], meta["og:url"], pageURL),
 		Source: first(meta["og:site_name"], ra.SiteName()),
 		Author: first(meta["author"], meta["article:author"], ra.Byline()),
 	}
+	a.Title = StripSiteName(a.Title, a.Source, meta["application-name"])
 	if t, ok := ParseDate(first(meta["article:published_time"], meta["date"], meta["pubdate"], meta["dc.date"])); ok {
 		a.Published = t
 	} else if t, err := ra.PublishedTime(); err == nil {
