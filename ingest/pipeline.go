@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/index"
+	"github.com/newsbot/newsbot/ingest/boilerplate"
 	"github.com/newsbot/newsbot/news"
 	"github.com/newsbot/newsbot/news/quotes"
 	"github.com/newsbot/newsbot/store"
@@ -28,7 +29,10 @@ type Library struct {
 	Dir   string
 	Store *store.Store
 	Index *index.Index
-	log   *slog.Logger
+	// Boiler is the boilerplate learned per source: the index and every
+	// reply see articles without it (Strip); the store keeps it.
+	Boiler *boilerplate.Model
+	log    *slog.Logger
 
 	closeMu sync.Mutex
 	closed  bool
@@ -75,8 +79,12 @@ func Open(ctx context.Context, dir string, log *slog.Logger) (*Library, error) {
 	// store's lock is what excludes; this file only names the holder.
 	_ = os.WriteFile(filepath.Join(dir, pidFile), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
 	lib := &Library{Dir: dir, Store: st, log: log}
+	if lib.Boiler, err = boilerplate.Load(st); err != nil {
+		st.Close()
+		return nil, err
+	}
 	idxPath := filepath.Join(dir, indexFolder)
-	ix, err := index.Open(idxPath, st)
+	ix, err := index.Open(idxPath, lib.view())
 	if errors.Is(err, index.ErrLocked) {
 		st.Close()
 		return nil, lockedError(dir)
@@ -93,7 +101,120 @@ func Open(ctx context.Context, dir string, log *slog.Logger) (*Library, error) {
 		lib.Close()
 		return nil, err
 	}
+	if err := lib.learnStored(ctx); err != nil {
+		lib.Close()
+		return nil, err
+	}
 	return lib, nil
+}
+
+// view is the store as readers see it: every article it gives the index
+// (and so every reply) has its source's boilerplate stripped.
+func (l *Library) view() index.ArticleSource { return strippedSource{l} }
+
+type strippedSource struct{ l *Library }
+
+func (s strippedSource) Articles(ids []string) (map[string]*news.Article, error) {
+	arts, err := s.l.Store.Articles(ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, a := range arts {
+		arts[id] = s.l.Boiler.Strip(a)
+	}
+	return arts, nil
+}
+
+// stripped are the articles as the index holds them.
+func (l *Library) stripped(arts []*news.Article) []*news.Article {
+	out := make([]*news.Article, len(arts))
+	for i, a := range arts {
+		out[i] = l.Boiler.Strip(a)
+	}
+	return out
+}
+
+// learnStored learns the boilerplate of a data folder filled before it was
+// learned (an upgrade): one pass over the store, then the articles it
+// changes are indexed again.
+func (l *Library) learnStored(ctx context.Context) error {
+	if !l.Boiler.Empty() || l.Store.Count() == 0 {
+		return nil
+	}
+	l.log.Info("learning the boilerplate of the stored articles", "articles", l.Store.Count())
+	changes := boilerplate.Changes{}
+	var batch []*news.Article
+	learn := func() error {
+		c, err := l.Boiler.Learn(batch)
+		for k, f := range c {
+			if changes[k] == nil {
+				changes[k] = map[uint64]bool{}
+			}
+			for u := range f {
+				changes[k][u] = true
+			}
+		}
+		batch = batch[:0]
+		return err
+	}
+	err := l.Store.ForEach(func(a *news.Article) error {
+		batch = append(batch, a)
+		if len(batch) == 1000 {
+			return learn()
+		}
+		return ctx.Err()
+	})
+	if err == nil {
+		err = learn()
+	}
+	if err != nil {
+		return err
+	}
+	return l.restrip(ctx, changes, nil)
+}
+
+// restrip indexes again the stored articles that read differently since
+// their source's boilerplate changed (skip: those just indexed).
+func (l *Library) restrip(ctx context.Context, changes boilerplate.Changes, skip map[string]bool) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	var batch []*news.Article
+	flush := func() error {
+		err := l.Index.IndexArticles(ctx, batch)
+		batch = batch[:0]
+		return err
+	}
+	n := 0
+	err := l.Store.ForEach(func(a *news.Article) error {
+		if skip[a.ID] || !changes.Affected(a) {
+			return ctx.Err()
+		}
+		s := l.Boiler.Strip(a)
+		if len(s.Quotes) < len(a.Quotes) {
+			// Quote documents are numbered by position: drop the old ones
+			// before fewer are indexed.
+			if err := l.Index.DeleteArticle(a); err != nil {
+				return err
+			}
+		}
+		batch = append(batch, s)
+		n++
+		if len(batch) == 500 {
+			return flush()
+		}
+		return ctx.Err()
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return fmt.Errorf("ingest: indexing articles whose boilerplate changed: %w", err)
+	}
+	if n > 0 {
+		l.log.Info("boilerplate changed; articles indexed again", "articles", n)
+	}
+	return nil
 }
 
 // Close closes the index, then the store. Closing twice is harmless.
@@ -143,7 +264,7 @@ func (l *Library) reconcile(ctx context.Context) error {
 			}
 		}
 		batch = batch[:0]
-		return l.Index.IndexArticles(ctx, missing)
+		return l.Index.IndexArticles(ctx, l.stripped(missing))
 	}
 	err = l.Store.ForEach(func(a *news.Article) error {
 		batch = append(batch, a)
@@ -173,7 +294,7 @@ func (l *Library) indexPending(ctx context.Context) error {
 		list = append(list, a)
 	}
 	l.log.Info("indexing articles an interrupted write left out", "count", len(list))
-	if err := l.Index.IndexArticles(ctx, list); err != nil {
+	if err := l.Index.IndexArticles(ctx, l.stripped(list)); err != nil {
 		return err
 	}
 	return l.Store.MarkIndexed(ids)
@@ -185,14 +306,14 @@ func (l *Library) buildIndex(ctx context.Context, tmp string, progress func(done
 	if err := os.RemoveAll(tmp); err != nil {
 		return fmt.Errorf("ingest: rebuild: %w", err)
 	}
-	ix, err := index.Open(tmp, l.Store)
+	ix, err := index.Open(tmp, l.view())
 	if err != nil {
 		return err
 	}
 	var batch []*news.Article
 	done, total := 0, l.Store.Count()
 	flush := func() error {
-		if err := ix.IndexArticles(ctx, batch); err != nil {
+		if err := ix.IndexArticles(ctx, l.stripped(batch)); err != nil {
 			return err
 		}
 		done += len(batch)
@@ -246,7 +367,7 @@ func (l *Library) rebuild(ctx context.Context, path string) (*index.Index, error
 			return nil, err
 		}
 	}
-	return index.Open(path, l.Store)
+	return index.Open(path, l.view())
 }
 
 // Reindex rebuilds the index from the store (after a mapping change, or to
@@ -331,7 +452,15 @@ func (l *Library) commit(ctx context.Context, arts []*news.Article) (Result, err
 	if err != nil {
 		return Result{}, err
 	}
-	if err := l.Index.IndexArticles(ctx, res.Added); err != nil {
+	// The new articles teach the boilerplate of their sources first, so
+	// they are indexed without it.
+	changes, err := l.Boiler.Learn(res.Added)
+	if err != nil {
+		// The counts are statistics: a batch missing from them is no
+		// loss of articles.
+		l.log.Warn("boilerplate: not saved", "err", err)
+	}
+	if err := l.Index.IndexArticles(ctx, l.stripped(res.Added)); err != nil {
 		return Result{}, fmt.Errorf("ingest: stored %d articles, indexing failed (they are indexed at the next start): %w", len(res.Added), err)
 	}
 	ids := make([]string, len(res.Added))
@@ -340,6 +469,15 @@ func (l *Library) commit(ctx context.Context, arts []*news.Article) (Result, err
 	}
 	if err := l.Store.MarkIndexed(ids); err != nil {
 		return Result{}, err
+	}
+	if len(changes) > 0 {
+		skip := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			skip[id] = true
+		}
+		if err := l.restrip(ctx, changes, skip); err != nil {
+			return Result{}, err
+		}
 	}
 	return Result{Added: res.Added, Duplicates: res.Duplicates}, nil
 }
