@@ -118,6 +118,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if srv != nil {
 			srv.Close()
 		}
+		if ctx.Err() != nil {
+			// Asked to stop while still starting (a signal as the commands
+			// were being registered): a clean stop, not a failure.
+			log.Info("stopped while starting", "err", err)
+			return nil
+		}
 		return err
 	}
 	waitDigests := runDigests(ctx, digests)
