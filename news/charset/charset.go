@@ -47,7 +47,9 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // pages are often re-encoded and keep a declaration that no longer holds);
 // the charset of contentType (an HTTP header, "" for files); for HTML, the
 // first <meta> declaration in the head; a statistical detector for legacy
-// encodings; Windows-1252. Whatever still does not decode becomes U+FFFD, so
+// encodings; Windows-1252. A declaration is not believed when it says UTF-8
+// of bytes that are not, nor when it names a single-byte encoding for bytes
+// that are plainly Chinese, Japanese or Korean. Whatever still does not decode becomes U+FFFD, so
 // the result is always valid UTF-8.
 func Decode(body []byte, contentType string, isHTML bool) ([]byte, Result) {
 	enc, res := choose(body, contentType, isHTML)
@@ -94,22 +96,34 @@ func choose(body []byte, contentType string, isHTML bool) (encoding.Encoding, Re
 		}
 		return enc, Result{name, by}, true
 	}
+	// A single-byte declaration decodes any bytes, so it cannot be proved
+	// wrong by failing; bytes that are plainly a CJK multi-byte encoding
+	// (the detector is sure of those) overrule it.
+	overruled := func(enc encoding.Encoding, res Result) (encoding.Encoding, Result) {
+		if enc == nil || multiByte[res.Name] || valid { // ASCII: nothing to overrule
+			return enc, res
+		}
+		if denc, name, conf := detect(body, isHTML); denc != nil && multiByte[name] && conf >= sureMultiByte {
+			return denc, Result{name, ByDetector}
+		}
+		return enc, res
+	}
 	if _, params, err := mime.ParseMediaType(contentType); err == nil && params["charset"] != "" {
 		if enc, res, ok := declared(params["charset"], ByHeader); ok {
-			return enc, res
+			return overruled(enc, res)
 		}
 	}
 	if isHTML {
 		if label := metaCharset(body); label != "" {
 			if enc, res, ok := declared(label, ByDocument); ok {
-				return enc, res
+				return overruled(enc, res)
 			}
 		}
 	}
 	if valid {
 		return nil, Result{"utf-8", ByDefault}
 	}
-	if enc, name := detect(body, isHTML); enc != nil {
+	if enc, name, _ := detect(body, isHTML); enc != nil {
 		return enc, Result{name, ByDetector}
 	}
 	enc, name := htmlcharset.Lookup("windows-1252")
@@ -176,17 +190,25 @@ var detectorNames = map[string]string{
 	"GB-18030": "gb18030",
 }
 
+// multiByte are the WHATWG names of the CJK multi-byte encodings, whose byte
+// sequences the detector checks rather than guesses at.
+var multiByte = map[string]bool{"gbk": true, "gb18030": true, "big5": true, "shift_jis": true, "euc-jp": true, "euc-kr": true, "iso-2022-jp": true}
+
+// sureMultiByte is the detector's confidence (of 100) from which a CJK
+// multi-byte encoding overrules a single-byte declaration.
+const sureMultiByte = 50
+
 // detect guesses a legacy encoding from the bytes (ICU's detector: byte
 // statistics of the CJK multi-byte encodings, and of the single-byte ones per
-// language).
-func detect(body []byte, isHTML bool) (encoding.Encoding, string) {
+// language), with its confidence.
+func detect(body []byte, isHTML bool) (encoding.Encoding, string, int) {
 	d := chardet.NewTextDetector()
 	if isHTML {
 		d = chardet.NewHtmlDetector()
 	}
 	all, err := d.DetectAll(body[:min(len(body), detectScan)])
 	if err != nil {
-		return nil, ""
+		return nil, "", 0
 	}
 	for _, r := range all {
 		label := r.Charset
@@ -194,8 +216,8 @@ func detect(body []byte, isHTML bool) (encoding.Encoding, string) {
 			label = l
 		}
 		if enc, name := htmlcharset.Lookup(label); enc != nil && name != "utf-8" && !strings.HasPrefix(name, "utf-16") {
-			return enc, name
+			return enc, name, r.Confidence
 		}
 	}
-	return nil, ""
+	return nil, "", 0
 }

@@ -65,6 +65,10 @@ func TestDecode(t *testing.T) {
 		{"header wins over meta", enc(t, charmap.KOI8R, page(`<meta charset="windows-1251">`, ru)), "text/html; charset=koi8-r", true, ru, ByHeader},
 		{"declares UTF-8, is Windows-1252", enc(t, charmap.Windows1252, page(`<meta charset="utf-8">`, de)), "", true, de, ByDetector},
 		{"header says UTF-8, is GBK", enc(t, simplifiedchinese.GBK, page("", zhHans)), "text/html; charset=utf-8", true, zhHans, ByDetector},
+		{"declares Windows-1252, is GBK", enc(t, simplifiedchinese.GBK, page(`<meta charset="windows-1252">`, zhHans)), "", true, zhHans, ByDetector},
+		{"header says ISO-8859-1, is Shift_JIS", enc(t, japanese.ShiftJIS, page("", ja)), "text/html; charset=iso-8859-1", true, ja, ByDetector},
+		{"declares Windows-1251, is Windows-1251", enc(t, charmap.Windows1251, page(`<meta charset="windows-1251">`, ru)), "", true, ru, ByDocument},
+		{"declares Windows-1252, is Windows-1252", enc(t, charmap.Windows1252, page(`<meta charset="windows-1252">`, de)), "", true, de, ByDocument},
 		{"ASCII only", []byte(page("", "plain words")), "", true, "plain words", ByDefault},
 		{"no text", []byte{}, "", true, "", ByDefault},
 	}
