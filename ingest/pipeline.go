@@ -143,8 +143,7 @@ func (l *Library) learnStored(ctx context.Context) error {
 	}
 	l.log.Info("learning the boilerplate of the stored articles", "articles", l.Store.Count())
 	changes := boilerplate.Changes{}
-	var batch []*news.Article
-	learn := func() error {
+	err := l.eachBatch(ctx, 1000, func(batch []*news.Article) error {
 		c, err := l.Boiler.Learn(batch)
 		for k, f := range c {
 			if changes[k] == nil {
@@ -154,23 +153,30 @@ func (l *Library) learnStored(ctx context.Context) error {
 				changes[k][u] = true
 			}
 		}
-		batch = batch[:0]
 		return err
-	}
-	err := l.Store.ForEach(func(a *news.Article) error {
-		batch = append(batch, a)
-		if len(batch) == 1000 {
-			return learn()
-		}
-		return ctx.Err()
 	})
-	if err == nil {
-		err = learn()
-	}
 	if err != nil {
 		return err
 	}
 	return l.restrip(ctx, changes, nil)
+}
+
+// eachBatch calls fn with every stored article, size at a time.
+func (l *Library) eachBatch(ctx context.Context, size int, fn func([]*news.Article) error) error {
+	var batch []*news.Article
+	err := l.Store.ForEach(func(a *news.Article) error {
+		batch = append(batch, a)
+		if len(batch) == size {
+			err := fn(batch)
+			batch = batch[:0]
+			return err
+		}
+		return ctx.Err()
+	})
+	if err == nil && len(batch) > 0 {
+		err = fn(batch)
+	}
+	return err
 }
 
 // restrip indexes again the stored articles that read differently since
@@ -179,35 +185,26 @@ func (l *Library) restrip(ctx context.Context, changes boilerplate.Changes, skip
 	if len(changes) == 0 {
 		return nil
 	}
-	var batch []*news.Article
-	flush := func() error {
-		err := l.Index.IndexArticles(ctx, batch)
-		batch = batch[:0]
-		return err
-	}
 	n := 0
-	err := l.Store.ForEach(func(a *news.Article) error {
-		if skip[a.ID] || !changes.Affected(a) {
-			return ctx.Err()
-		}
-		s := l.Boiler.Strip(a)
-		if len(s.Quotes) < len(a.Quotes) {
-			// Quote documents are numbered by position: drop the old ones
-			// before fewer are indexed.
-			if err := l.Index.DeleteArticle(a); err != nil {
-				return err
+	err := l.eachBatch(ctx, 500, func(batch []*news.Article) error {
+		var again []*news.Article
+		for _, a := range batch {
+			if skip[a.ID] || !changes.Affected(a) {
+				continue
 			}
+			s := l.Boiler.Strip(a)
+			if len(s.Quotes) < len(a.Quotes) {
+				// Quote documents are numbered by position: drop the old
+				// ones before fewer are indexed.
+				if err := l.Index.DeleteArticle(a); err != nil {
+					return err
+				}
+			}
+			again = append(again, s)
 		}
-		batch = append(batch, s)
-		n++
-		if len(batch) == 500 {
-			return flush()
-		}
-		return ctx.Err()
+		n += len(again)
+		return l.Index.IndexArticles(ctx, again)
 	})
-	if err == nil {
-		err = flush()
-	}
 	if err != nil {
 		return fmt.Errorf("ingest: indexing articles whose boilerplate changed: %w", err)
 	}

@@ -23,6 +23,18 @@ func openStore(t *testing.T) (*store.Store, string) {
 	return st, path
 }
 
+// newModel is an empty model on a fresh store.
+func newModel(t *testing.T) (*Model, *store.Store) {
+	t.Helper()
+	st, _ := openStore(t)
+	t.Cleanup(func() { st.Close() })
+	m, err := Load(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, st
+}
+
 const (
 	byline = "By Jane Doe, Staff Reporter"
 	pitch  = "Sign up for our Morning Briefing newsletter to get the news in your inbox."
@@ -58,12 +70,7 @@ func TestLearnAndStrip(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			st, _ := openStore(t)
-			defer st.Close()
-			m, err := Load(st)
-			if err != nil {
-				t.Fatal(err)
-			}
+			m, _ := newModel(t)
 			var arts []*news.Article
 			for i := range c.n {
 				arts = append(arts, article("Daily Planet", i, c.inline))
@@ -108,9 +115,7 @@ func TestLearnAndStrip(t *testing.T) {
 // The learned state is in the store: a model loaded again strips the same,
 // and a quote that stood in boilerplate is left out.
 func TestStateIsKept(t *testing.T) {
-	st, _ := openStore(t)
-	defer st.Close()
-	m, _ := Load(st)
+	m, st := newModel(t)
 	var arts []*news.Article
 	for i := range 20 {
 		a := article("Daily Planet", i, false)
@@ -143,9 +148,7 @@ func TestStateIsKept(t *testing.T) {
 // A line common once stops being boilerplate when it becomes rare, and a
 // source's counts stay bounded however many articles it has.
 func TestKeptCurrentAndBounded(t *testing.T) {
-	st, _ := openStore(t)
-	defer st.Close()
-	m, _ := Load(st)
+	m, _ := newModel(t)
 	var arts []*news.Article
 	for i := range 30 {
 		arts = append(arts, article("Wire", i, false))
