@@ -66,6 +66,7 @@ type sourceState struct {
 // concurrent use.
 type Model struct {
 	mu      sync.RWMutex
+	saveMu  sync.Mutex // orders the writes of the state
 	st      Store
 	sources map[string]*sourceState
 	// learning is set once the model has counted articles: a store filled
@@ -125,11 +126,18 @@ type Changes map[string]map[uint64]bool
 // Learn counts the units of newly stored articles and saves the sources that
 // changed. It returns what changed.
 func (m *Model) Learn(arts []*news.Article) (Changes, error) {
+	// Sentences are split before the lock: readers wait only for the counts.
+	keys := make([]string, len(arts))
+	us := make([][]uint64, len(arts))
+	for i, a := range arts {
+		if keys[i] = key(a); keys[i] != "" {
+			us[i] = units(a, true)
+		}
+	}
 	m.mu.Lock()
 	touched := map[string]bool{}
 	flips := Changes{}
-	for _, a := range arts {
-		k := key(a)
+	for i, k := range keys {
 		if k == "" {
 			continue
 		}
@@ -138,29 +146,39 @@ func (m *Model) Learn(arts []*news.Article) (Changes, error) {
 			s = &sourceState{Units: map[uint64]*entry{}}
 			m.sources[k] = s
 		}
-		s.add(units(a, true))
+		s.add(us[i])
 		touched[k] = true
 	}
+	records := map[string][]byte{}
+	var errs []error
 	for k := range touched {
 		if f := m.sources[k].reflag(); len(f) > 0 {
 			flips[k] = f
 		}
+		raw, err := json.Marshal(m.sources[k])
+		if err != nil {
+			errs = append(errs, fmt.Errorf("boilerplate: encoding %q: %w", k, err))
+			continue
+		}
+		records[k] = raw
 	}
-	// Saved under the lock: a later Learn's state must not be overwritten
-	// by an earlier one's.
-	var errs []error
-	if !m.learning {
+	first := !m.learning
+	m.learning = true
+	// Written outside the read lock, but in the order learned: a later
+	// Learn's state is never overwritten by an earlier one's.
+	m.saveMu.Lock()
+	m.mu.Unlock()
+	defer m.saveMu.Unlock()
+	if first {
 		if err := m.st.PutJSON(Bucket, markerKey, true); err != nil {
 			errs = append(errs, fmt.Errorf("boilerplate: saving: %w", err))
 		}
-		m.learning = true
 	}
-	for k := range touched {
-		if err := m.st.PutJSON(Bucket, k, m.sources[k]); err != nil {
+	for k, raw := range records {
+		if err := m.st.PutJSON(Bucket, k, json.RawMessage(raw)); err != nil {
 			errs = append(errs, fmt.Errorf("boilerplate: saving %q: %w", k, err))
 		}
 	}
-	m.mu.Unlock()
 	return flips, errors.Join(errs...)
 }
 

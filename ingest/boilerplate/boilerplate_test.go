@@ -182,3 +182,32 @@ func TestKeptCurrentAndBounded(t *testing.T) {
 		t.Errorf("%d units kept for one source", n)
 	}
 }
+
+// Readers strip while articles are learned (a feed poll while members ask).
+func TestStripWhileLearning(t *testing.T) {
+	m, _ := newModel(t)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 60 {
+			if _, err := m.Learn([]*news.Article{article("Daily Planet", i, i%2 == 0)}); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	probe := article("Daily Planet", 99, false)
+	for {
+		select {
+		case <-done:
+			if s := m.Strip(probe); len(s.Paragraphs) != 2 {
+				t.Errorf("after learning: %q", s.Paragraphs)
+			}
+			return
+		default:
+			if s := m.Strip(probe); !strings.Contains(strings.Join(s.Paragraphs, " "), "voted on road") {
+				t.Fatalf("the news was stripped: %q", s.Paragraphs)
+			}
+		}
+	}
+}
