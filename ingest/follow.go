@@ -102,7 +102,7 @@ func (l *Library) openFollowing(ctx context.Context, st store.Logged, idxPath st
 	}
 	var ix *index.Index
 	if reason == "" {
-		ix, err = index.Open(idxPath, st)
+		ix, err = index.Open(idxPath, l.view())
 		if errors.Is(err, index.ErrLocked) {
 			return lockedError(l.Dir)
 		}
@@ -193,7 +193,7 @@ func (l *Library) apply(ctx context.Context, entries []store.LogEntry) error {
 	for _, a := range arts {
 		list = append(list, a)
 	}
-	return l.Index.IndexArticles(ctx, list)
+	return l.Index.IndexArticles(ctx, l.stripped(list))
 }
 
 // Follow keeps the local index current with a shared store until ctx ends:

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/index"
+	"github.com/newsbot/newsbot/ingest/boilerplate"
 	"github.com/newsbot/newsbot/news"
 	"github.com/newsbot/newsbot/news/quotes"
 	"github.com/newsbot/newsbot/store"
@@ -28,7 +29,10 @@ type Library struct {
 	Dir   string
 	Store store.Backend
 	Index *index.Index
-	log   *slog.Logger
+	// Boiler is the boilerplate learned per source: the index and every
+	// reply see articles without it (Strip); the store keeps it.
+	Boiler *boilerplate.Model
+	log    *slog.Logger
 	// follow is set when the store is shared by several processes: the
 	// index then follows the store's article log.
 	follow *follower
@@ -88,6 +92,12 @@ func OpenStore(ctx context.Context, dir string, st store.Backend, log *slog.Logg
 		return nil, fmt.Errorf("ingest: data folder %s: %w", dir, err)
 	}
 	lib := &Library{Dir: dir, Store: st, log: log}
+	boiler, err := boilerplate.Load(st)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	lib.Boiler = boiler
 	idxPath := filepath.Join(dir, indexFolder)
 	if logged, ok := st.(store.Logged); ok {
 		if err := lib.openFollowing(ctx, logged, idxPath); err != nil {
@@ -101,7 +111,7 @@ func OpenStore(ctx context.Context, dir string, st store.Backend, log *slog.Logg
 		return lib, nil
 	}
 	lib.writePID()
-	ix, err := index.Open(idxPath, st)
+	ix, err := index.Open(idxPath, lib.view())
 	if errors.Is(err, index.ErrLocked) {
 		st.Close()
 		return nil, lockedError(dir)
@@ -118,6 +128,10 @@ func OpenStore(ctx context.Context, dir string, st store.Backend, log *slog.Logg
 		lib.Close()
 		return nil, err
 	}
+	if err := lib.learnStored(ctx); err != nil {
+		lib.Close()
+		return nil, err
+	}
 	return lib, nil
 }
 
@@ -126,6 +140,112 @@ func OpenStore(ctx context.Context, dir string, st store.Backend, log *slog.Logg
 // names the holder.
 func (l *Library) writePID() {
 	_ = os.WriteFile(filepath.Join(l.Dir, pidFile), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
+}
+
+// view is the store as readers see it: every article it gives the index
+// (and so every reply) has its source's boilerplate stripped.
+func (l *Library) view() index.ArticleSource { return strippedSource{l} }
+
+type strippedSource struct{ l *Library }
+
+func (s strippedSource) Articles(ids []string) (map[string]*news.Article, error) {
+	arts, err := s.l.Store.Articles(ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, a := range arts {
+		arts[id] = s.l.Boiler.Strip(a)
+	}
+	return arts, nil
+}
+
+// stripped are the articles as the index holds them.
+func (l *Library) stripped(arts []*news.Article) []*news.Article {
+	out := make([]*news.Article, len(arts))
+	for i, a := range arts {
+		out[i] = l.Boiler.Strip(a)
+	}
+	return out
+}
+
+// learnStored learns the boilerplate of a data folder filled before it was
+// learned (an upgrade): one pass over the store, then the articles it
+// changes are indexed again.
+func (l *Library) learnStored(ctx context.Context) error {
+	if !l.Boiler.Empty() || l.Store.Count() == 0 {
+		return nil
+	}
+	l.log.Info("learning the boilerplate of the stored articles", "articles", l.Store.Count())
+	changes := boilerplate.Changes{}
+	err := l.eachBatch(ctx, 1000, func(batch []*news.Article) error {
+		c, err := l.Boiler.Learn(batch)
+		for k, f := range c {
+			if changes[k] == nil {
+				changes[k] = map[uint64]bool{}
+			}
+			for u := range f {
+				changes[k][u] = true
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return l.restrip(ctx, changes, nil)
+}
+
+// eachBatch calls fn with every stored article, size at a time.
+func (l *Library) eachBatch(ctx context.Context, size int, fn func([]*news.Article) error) error {
+	var batch []*news.Article
+	err := l.Store.ForEach(func(a *news.Article) error {
+		batch = append(batch, a)
+		if len(batch) == size {
+			err := fn(batch)
+			batch = batch[:0]
+			return err
+		}
+		return ctx.Err()
+	})
+	if err == nil && len(batch) > 0 {
+		err = fn(batch)
+	}
+	return err
+}
+
+// restrip indexes again the stored articles that read differently since
+// their source's boilerplate changed (skip: those just indexed).
+func (l *Library) restrip(ctx context.Context, changes boilerplate.Changes, skip map[string]bool) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	n := 0
+	err := l.eachBatch(ctx, 500, func(batch []*news.Article) error {
+		var again []*news.Article
+		for _, a := range batch {
+			if skip[a.ID] || !changes.Affected(a) {
+				continue
+			}
+			s := l.Boiler.Strip(a)
+			if len(s.Quotes) < len(a.Quotes) {
+				// Quote documents are numbered by position: drop the old
+				// ones before fewer are indexed.
+				if err := l.Index.DeleteArticle(a); err != nil {
+					return err
+				}
+			}
+			again = append(again, s)
+		}
+		n += len(again)
+		return l.Index.IndexArticles(ctx, again)
+	})
+	if err != nil {
+		return fmt.Errorf("ingest: indexing articles whose boilerplate changed: %w", err)
+	}
+	if n > 0 {
+		l.log.Info("boilerplate changed; articles indexed again", "articles", n)
+	}
+	return nil
 }
 
 // Close closes the index, then the store. Closing twice is harmless.
@@ -186,7 +306,7 @@ func (l *Library) fillGaps(ctx context.Context) error {
 			}
 		}
 		batch = batch[:0]
-		return l.Index.IndexArticles(ctx, missing)
+		return l.Index.IndexArticles(ctx, l.stripped(missing))
 	}
 	err = l.Store.ForEach(func(a *news.Article) error {
 		batch = append(batch, a)
@@ -216,7 +336,7 @@ func (l *Library) indexPending(ctx context.Context) error {
 		list = append(list, a)
 	}
 	l.log.Info("indexing articles an interrupted write left out", "count", len(list))
-	if err := l.Index.IndexArticles(ctx, list); err != nil {
+	if err := l.Index.IndexArticles(ctx, l.stripped(list)); err != nil {
 		return err
 	}
 	return l.Store.MarkIndexed(ids)
@@ -228,14 +348,14 @@ func (l *Library) buildIndex(ctx context.Context, tmp string, progress func(done
 	if err := os.RemoveAll(tmp); err != nil {
 		return fmt.Errorf("ingest: rebuild: %w", err)
 	}
-	ix, err := index.Open(tmp, l.Store)
+	ix, err := index.Open(tmp, l.view())
 	if err != nil {
 		return err
 	}
 	var batch []*news.Article
 	done, total := 0, l.Store.Count()
 	flush := func() error {
-		if err := ix.IndexArticles(ctx, batch); err != nil {
+		if err := ix.IndexArticles(ctx, l.stripped(batch)); err != nil {
 			return err
 		}
 		done += len(batch)
@@ -289,7 +409,7 @@ func (l *Library) rebuild(ctx context.Context, path string) (*index.Index, error
 			return nil, err
 		}
 	}
-	return index.Open(path, l.Store)
+	return index.Open(path, l.view())
 }
 
 // Reindex rebuilds the index from the store (after a mapping change, or to
@@ -388,7 +508,15 @@ func (l *Library) commit(ctx context.Context, arts []*news.Article) (Result, err
 	if err != nil {
 		return Result{}, err
 	}
-	if err := l.Index.IndexArticles(ctx, res.Added); err != nil {
+	// The new articles teach the boilerplate of their sources first, so
+	// they are indexed without it.
+	changes, err := l.Boiler.Learn(res.Added)
+	if err != nil {
+		// The counts are statistics: a batch missing from them is no
+		// loss of articles.
+		l.log.Warn("boilerplate: not saved", "err", err)
+	}
+	if err := l.Index.IndexArticles(ctx, l.stripped(res.Added)); err != nil {
 		return Result{}, fmt.Errorf("ingest: stored %d articles, indexing failed (they are indexed at the next start): %w", len(res.Added), err)
 	}
 	ids := make([]string, len(res.Added))
@@ -397,6 +525,15 @@ func (l *Library) commit(ctx context.Context, arts []*news.Article) (Result, err
 	}
 	if err := l.Store.MarkIndexed(ids); err != nil {
 		return Result{}, err
+	}
+	if len(changes) > 0 {
+		skip := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			skip[id] = true
+		}
+		if err := l.restrip(ctx, changes, skip); err != nil {
+			return Result{}, err
+		}
 	}
 	if l.follow != nil {
 		// The log position moves past these articles without indexing
