@@ -51,14 +51,25 @@ var FeatureNames = []string{
 	"type_number", "type_date", "type_unit", "window", "paragraph", "window_type", "entity_context", "head", "type_count", "position", "quote_lex",
 }
 
-// Evidence computes the answer-type features of a sentence for a question:
-// known holds the terms of the question and the article's title, which an
+// Evidence computes the answer-type features of a sentence for a question,
+// and whether a word the question types in capitals (acronyms) spells the
+// initials of one of its names: known holds the terms of the question and the article's title, which an
 // answer must go beyond; to maps an article term to the question terms it
 // matches; head is the index term of the question's head noun.
-func Evidence(q Question, s Sentence, known map[string]bool, to map[string][]string, head string, x []float64) {
-	t := typeEvidence(q, s.Text, s.Tokens, known)
-	x[FEntityContext] = entityContext(q, s, known)
-	x[FTypeCount] = float64(min(len(typedSpans(q, s, known)), 5))
+func Evidence(q Question, s Sentence, known map[string]bool, to map[string][]string, head string, acronyms []string, x []float64) {
+	runs := nameRuns(s.Text, s.Tokens, known)
+	if q.Kind == KindNumber || q.Kind == KindAny {
+		s.numbers = findNumbers(s.Text)
+	}
+	t := typeEvidence(q, s, runs, known)
+	spans := typedSpans(q, s, runs, known)
+	x[FEntityContext] = entityContext(s, spans)
+	x[FTypeCount] = float64(min(len(spans), 5))
+	for _, w := range acronyms {
+		if acronym(w, runs) {
+			x[FAcronym] = 1
+		}
+	}
 	switch q.Kind {
 	case KindAny, KindReason:
 		x[FTypeGeneral] = t
@@ -107,13 +118,13 @@ func Interactions(x []float64) {
 	x[FQuoteLex] = x[FQuoteAsked] * x[FLex]
 }
 
-// Acronym reports whether word (as typed, "BU") spells the initials of a
-// name in the sentence ("Boston University").
-func Acronym(word string, s Sentence) bool {
+// acronym reports whether word (as typed, "BU") spells the initials of a
+// name of the sentence ("Boston University").
+func acronym(word string, runs []nameRun) bool {
 	if len(word) < 2 || len(word) > 6 || !allUpper(word) {
 		return false
 	}
-	for _, r := range nameRuns(s.Text, s.Tokens, nil) {
+	for _, r := range runs {
 		if len(r.words) != len(word) {
 			continue
 		}

@@ -3,6 +3,7 @@ package answer
 import (
 	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/newsbot/newsbot/internal/lexicon"
@@ -115,6 +116,27 @@ func TestNameClasses(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("%q: %s is class %d, want %d", tc.sentence, tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestFindNumbers(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want []string
+	}{
+		{"A total of 39 are confirmed dead, up from 1,000.5 on day two.", []string{"39", "1,000.5", "two"}},
+		{"Van Biljon was seventy years old; seventy-two came.", []string{"seventy", "seventy-two"}},
+		{"The F-35s and COVID19 and Boeing 707s flew first.", []string{"first"}},
+		{"Ends with 2019.", []string{"2019"}},
+		{"Someone had none.", nil},
+	} {
+		var got []string
+		for _, loc := range findNumbers(tc.s) {
+			got = append(got, tc.s[loc[0]:loc[1]])
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("findNumbers(%q) = %q, want %q", tc.s, got, tc.want)
 		}
 	}
 }

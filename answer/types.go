@@ -25,10 +25,12 @@ type Sentence struct {
 	// Weights holds, by token start, the weight of the question word each
 	// matched token stands for, as a share of the question's weight.
 	Weights map[int]float64
+	// numbers are the byte ranges of the numbers of Text, found once by
+	// Evidence for the questions that ask for one.
+	numbers [][]int
 }
 
 var (
-	numberRE    = regexp.MustCompile(`(?i)\b\d[\d,.]*\b|\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundreds?|thousands?|millions?|billions?|dozens?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|twice|half)\b`)
 	unitRE      = regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(?:-|\s)?(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|percent|%|people|persons|votes|counts|troops|personnel|km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|dollars|euros|pounds)\b|\b(?:aged|age)\s+\d+|\d+-year-old`)
 	dateRE      = regexp.MustCompile(`\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b(?:1[5-9]|20)\d\d\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b`)
 	reasonRE    = regexp.MustCompile(`(?i)\b(?:because|due to|caused by|cause of|as a result|after|from|owing to|died of|killed by|blamed|poisoning|disease|cancer|complications)\b`)
@@ -39,12 +41,13 @@ var (
 
 // typeEvidence is 0..1: how well the sentence holds the kind of thing the
 // question asks for, beyond the words the question and the title already give.
-func typeEvidence(q Question, s string, toks []Token, known map[string]bool) float64 {
+func typeEvidence(q Question, sent Sentence, runs []nameRun, known map[string]bool) float64 {
+	s := sent.Text
 	switch q.Kind {
 	case KindNumber:
 		score := 0.0
-		for _, m := range numberRE.FindAllString(s, -1) {
-			if !known[strings.ToLower(strings.Trim(m, ",."))] {
+		for _, loc := range sent.numbers {
+			if !known[strings.ToLower(strings.Trim(s[loc[0]:loc[1]], ",."))] {
 				score = 0.6
 				break
 			}
@@ -73,9 +76,9 @@ func typeEvidence(q Question, s string, toks []Token, known map[string]bool) flo
 		return score
 	case KindPerson:
 		if q.WantsOrg {
-			return namesScore(s, toks, known, lexicon.Organization)
+			return namesScore(runs, lexicon.Organization)
 		}
-		return namesScore(s, toks, known, lexicon.Person)
+		return namesScore(runs, lexicon.Person)
 	case KindPlace:
 		for _, m := range placePrepRE.FindAllString(s, -1) {
 			f := strings.Fields(m)
@@ -84,7 +87,7 @@ func typeEvidence(q Question, s string, toks []Token, known map[string]bool) flo
 				return 1
 			}
 		}
-		return namesScore(s, toks, known, lexicon.Place)
+		return namesScore(runs, lexicon.Place)
 	case KindQuote:
 		if quoteMarkRE.MatchString(s) {
 			return 1
@@ -94,17 +97,17 @@ func typeEvidence(q Question, s string, toks []Token, known map[string]bool) flo
 			return 1
 		}
 	case KindAny:
-		return 0.5 * namesScore(s, toks, known, lexicon.None)
+		return 0.5 * namesScore(runs, lexicon.None)
 	}
 	return 0
 }
 
-// valueNearMatch reports a number or date within a few words after or before a
+// valueNear reports a number or date within a few words after or before a
 // matched question word of the sentence.
 func valueNear(kind Kind, s Sentence) bool {
-	re := numberRE
+	locs := s.numbers
 	if kind == KindDate {
-		re = dateRE
+		locs = dateRE.FindAllStringIndex(s.Text, -1)
 	}
 	var matchPos []int
 	for _, t := range s.Tokens {
@@ -112,7 +115,7 @@ func valueNear(kind Kind, s Sentence) bool {
 			matchPos = append(matchPos, t.Start, t.End)
 		}
 	}
-	for _, loc := range re.FindAllStringIndex(s.Text, -1) {
+	for _, loc := range locs {
 		for i := 0; i+1 < len(matchPos); i += 2 {
 			if (loc[0] >= matchPos[i+1] && loc[0]-matchPos[i+1] <= 25) || (matchPos[i] >= loc[1] && matchPos[i]-loc[1] <= 12) {
 				return true
@@ -233,7 +236,11 @@ func nameRuns(s string, toks []Token, known map[string]bool) []nameRun {
 		runs = append(runs, *cur)
 	}
 	for i := range runs {
-		runs[i].class = classify(s, runs[i])
+		// Only news needs a class: a name the question already gives is
+		// never the answer.
+		if runs[i].novel {
+			runs[i].class = classify(s, runs[i])
+		}
 	}
 	return runs
 }
@@ -250,7 +257,9 @@ func classify(s string, r nameRun) lexicon.Class {
 			return lexicon.Organization
 		}
 	}
-	before, after := s[:r.start], s[r.end:]
+	// The words right around the name say what it is; the regexps look at
+	// no more than a few words each way.
+	before, after := s[max(0, r.start-48):r.start], s[r.end:min(len(s), r.end+32)]
 	switch {
 	case personBeforeRE.MatchString(before) || personAfterRE.MatchString(after):
 		return lexicon.Person
@@ -308,9 +317,9 @@ func allUpper(w string) bool {
 // namesScore is 1 when the sentence holds a name the question and title do
 // not, of the class wanted (None: any class), and 0.4 for a name of another
 // class.
-func namesScore(s string, toks []Token, known map[string]bool, want lexicon.Class) float64 {
+func namesScore(runs []nameRun, want lexicon.Class) float64 {
 	best := 0.0
-	for _, r := range nameRuns(s, toks, known) {
+	for _, r := range runs {
 		if !r.novel {
 			continue
 		}
@@ -382,17 +391,17 @@ func unitAsked(lower string) Unit {
 
 // typedSpans are the byte ranges of the things of the kind the question asks
 // for that the question and the title do not already name.
-func typedSpans(q Question, s Sentence, known map[string]bool) [][2]int {
+func typedSpans(q Question, s Sentence, runs []nameRun, known map[string]bool) [][2]int {
 	var out [][2]int
 	names := func(want lexicon.Class) {
-		for _, r := range nameRuns(s.Text, s.Tokens, known) {
+		for _, r := range runs {
 			if r.novel && (want == lexicon.None || r.class == want) {
 				out = append(out, [2]int{r.start, r.end})
 			}
 		}
 	}
-	values := func(re *regexp.Regexp) {
-		for _, loc := range re.FindAllStringIndex(s.Text, -1) {
+	values := func(locs [][]int) {
+		for _, loc := range locs {
 			if !known[strings.ToLower(strings.Trim(s.Text[loc[0]:loc[1]], ",."))] {
 				out = append(out, [2]int{loc[0], loc[1]})
 			}
@@ -409,18 +418,18 @@ func typedSpans(q Question, s Sentence, known map[string]bool) [][2]int {
 		names(lexicon.Place)
 	case KindNumber:
 		if q.Unit != UnitAny {
-			values(unitPatterns[q.Unit])
+			values(unitPatterns[q.Unit].FindAllStringIndex(s.Text, -1))
 		}
 		if len(out) == 0 {
-			values(numberRE)
+			values(s.numbers)
 		}
 	case KindDate:
-		values(dateRE)
+		values(dateRE.FindAllStringIndex(s.Text, -1))
 	case KindReason:
-		values(reasonRE)
+		values(reasonRE.FindAllStringIndex(s.Text, -1))
 	case KindAny:
 		names(lexicon.None)
-		values(numberRE)
+		values(s.numbers)
 	}
 	return out
 }
@@ -429,9 +438,9 @@ func typedSpans(q Question, s Sentence, known map[string]bool) [][2]int {
 // of the kind asked for in the sentence, nearer words counting more: "voted
 // 66 to 27 to legalize same-sex marriage" puts the count among the words of
 // "what was the vote count when ... legalized gay marriage".
-func entityContext(q Question, s Sentence, known map[string]bool) float64 {
+func entityContext(s Sentence, spans [][2]int) float64 {
 	best := 0.0
-	for _, sp := range typedSpans(q, s, known) {
+	for _, sp := range spans {
 		first, last := -1, -1
 		for k, t := range s.Tokens {
 			if t.End > sp[0] && t.Start < sp[1] {
@@ -464,3 +473,61 @@ func entityContext(q Question, s Sentence, known map[string]bool) float64 {
 	}
 	return best
 }
+
+// numberWords are the words that name a number or a rank.
+var numberWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`one two three four five six seven eight nine ten eleven twelve thirteen
+		fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
+		eighty ninety hundred hundreds thousand thousands million millions billion billions dozen dozens
+		first second third fourth fifth sixth seventh eighth ninth tenth twice half`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// findNumbers returns the byte ranges of the numbers of s: runs of digits
+// with their inner separators ("1,000", "40.2"), number words, and
+// hyphenated tens ("seventy-two"). A scan, not a regexp: it runs on every
+// sentence a number question ranks.
+func findNumbers(s string) [][]int {
+	var out [][]int
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if i > 0 && isWordByte(s[i-1]) {
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(s) && (s[j] >= '0' && s[j] <= '9' || (s[j] == ',' || s[j] == '.') && j+1 < len(s) && s[j+1] >= '0' && s[j+1] <= '9') {
+				j++
+			}
+			if j == len(s) || !isLetterByte(s[j]) { // "707s" is a name, not a number
+				out = append(out, []int{i, j})
+			}
+			i = j
+		case isLetterByte(c):
+			j := i
+			for j < len(s) && (isLetterByte(s[j]) || s[j] == '-' && j+1 < len(s) && isLetterByte(s[j+1])) {
+				j++
+			}
+			if i == 0 || !isWordByte(s[i-1]) {
+				w := strings.ToLower(s[i:j])
+				head, _, _ := strings.Cut(w, "-")
+				if numberWords[w] || numberWords[head] && head != w {
+					out = append(out, []int{i, j})
+				}
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	return out
+}
+
+func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isWordByte(c byte) bool { return isLetterByte(c) || c >= '0' && c <= '9' || c >= 0x80 }

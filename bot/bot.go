@@ -24,6 +24,7 @@ import (
 	"github.com/newsbot/newsbot/ingest/fetch"
 	"github.com/newsbot/newsbot/internal/discordep"
 	"github.com/newsbot/newsbot/internal/metrics"
+	"github.com/newsbot/newsbot/store"
 )
 
 // Options configure a bot.
@@ -50,6 +51,10 @@ type Options struct {
 	// Metrics, when set, counts interactions, REST errors and gateway
 	// reconnects (see metrics.go).
 	Metrics *metrics.Metrics
+	// Shared, when set, keeps duplicate-delivery marks and member rate
+	// limits where every replica sees them (see shared.go); nil keeps them
+	// in this process.
+	Shared store.Shared
 	// Fetch downloads members' attachments, from Discord's CDN hosts only
 	// and under its address policy; nil makes one from the default fetch
 	// settings (which allow no private address).

@@ -14,6 +14,7 @@ import (
 	"github.com/newsbot/newsbot/commands"
 	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/internal/discordtest"
+	"github.com/newsbot/newsbot/internal/pgtest"
 	"github.com/newsbot/newsbot/internal/sample"
 	"github.com/newsbot/newsbot/news"
 )
@@ -70,7 +71,7 @@ func library(t *testing.T) *ingest.Library {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Main(m)
 	if shared != nil {
 		shared.Close()
 		os.RemoveAll(shared.Dir)
@@ -87,8 +88,16 @@ type harness struct {
 
 func start(t *testing.T, opt Options, fakeOpts ...discordtest.Option) *harness {
 	t.Helper()
+	return startWith(t, library(t), opt, fakeOpts...)
+}
+
+// startWith runs the bot on a library of the test's own: a test that leaves
+// state behind (digest watermarks) must not share it with its next run
+// (-count).
+func startWith(t *testing.T, lib *ingest.Library, opt Options, fakeOpts ...discordtest.Option) *harness {
+	t.Helper()
 	f := discordtest.New(t, fakeOpts...)
-	svc := commands.New(library(t))
+	svc := commands.New(lib)
 	opt.Token, opt.BaseURL = f.Token(), f.URL()
 	if opt.GuildID == "" {
 		opt.GuildID = guildA
@@ -197,6 +206,23 @@ func TestEveryCommandThroughDiscord(t *testing.T) {
 		{"Add to news", discordtest.MessageCommand(moderator(guildA), "Add to news", discordtest.MessageObject("300000000000000001", channel, discordtest.User{ID: "200000000000000009", Username: "poster"}, "The ferry to Islay resumed service on Monday after a week of storms.")),
 			[]string{"Added"}, true},
 	}
+	// The articles added here leave the shared library afterwards, so the
+	// next run (-count) adds them again rather than finding them stored.
+	t.Cleanup(func() {
+		lib := library(t)
+		var ids []string
+		lib.Store.ForEach(func(a *news.Article) error {
+			if a.Guild == guildA && (a.Title == "Harbour reopens in Portvale" || strings.HasPrefix(a.Body(), "The ferry to Islay resumed")) {
+				ids = append(ids, a.ID)
+			}
+			return nil
+		})
+		for _, id := range ids {
+			if _, err := lib.Remove(id); err != nil {
+				t.Error(err)
+			}
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := h.send(t, tt.i)

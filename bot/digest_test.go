@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsbot/newsbot/digest"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/internal/discordtest"
 	"github.com/newsbot/newsbot/news"
 	"github.com/newsbot/newsbot/news/quotes"
@@ -234,11 +235,15 @@ func TestDigestPostedThroughDiscord(t *testing.T) {
 		guildD        = "100000000000000004"
 		digestChannel = "100000000000000040"
 	)
-	lib := library(t)
+	// A library of its own: the digest's watermark stays in it.
+	lib, err := ingest.Open(context.Background(), t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lib.Close() })
 	ctx := context.Background()
 	// 06:00 UTC is 07:00 in Berlin, an hour before the digest is due. The
-	// articles are from 2030, so nothing else of the shared library is in
-	// the window.
+	// articles are from 2030.
 	base := time.Date(2030, 3, 4, 6, 0, 0, 0, time.UTC)
 	words := strings.Fields("harbour bridge museum library tram ferry airport stadium council budget school hospital " +
 		"festival election storm flood forest river market theatre orchestra marathon vaccine satellite " +
@@ -261,7 +266,7 @@ func TestDigestPostedThroughDiscord(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	h := start(t, Options{})
+	h := startWith(t, lib, Options{})
 	clk := &testClock{now: base}
 	sched, err := digest.New(digest.Options{Library: lib, Poster: h.b.DigestPoster(), Now: clk.Now, Settle: -1,
 		Backoff: func(int) time.Duration { return 30 * time.Second }})

@@ -20,7 +20,7 @@ type responder func(resp *discordgo.InteractionResponse) error
 
 func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 	i := ic.Interaction
-	if b.seen.add(i.ID, time.Now()) {
+	if b.duplicate(i.ID) {
 		// A replay after a resume, or a duplicate delivery: it was answered
 		// (or is being answered) already, and a second callback would fail.
 		b.log.Info("interaction delivered twice; ignored", "id", i.ID)
@@ -116,7 +116,7 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, respond resp
 		return
 	}
 	user, _, _ := memberOf(i)
-	if !b.limiter.allow(user) {
+	if !b.allow(user) {
 		outcome = "rate_limited"
 		b.reply(respond, ephemeral("Slow down a little: you can run a few commands a minute. Try again shortly."))
 		return

@@ -341,7 +341,16 @@ func DigestReply(d digest.Digest) *Reply {
 	}
 	since := ""
 	if !d.From.IsZero() {
-		since = " since " + d.From.In(loc).Format("Mon 2 Jan 15:04 MST")
+		// The year is said when it is not the digest's own.
+		now := d.To
+		if now.IsZero() {
+			now = time.Now()
+		}
+		layout := "Mon 2 Jan 15:04 MST"
+		if d.From.In(loc).Year() != now.In(loc).Year() {
+			layout = "Mon 2 Jan 2006 15:04 MST"
+		}
+		since = " since " + d.From.In(loc).Format(layout)
 	}
 	if d.Empty() {
 		return &Reply{Text: "Nothing new" + since + "."}

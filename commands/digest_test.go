@@ -241,6 +241,18 @@ func TestDigestReply(t *testing.T) {
 	if empty.Text != "Nothing new since Sun 3 Mar 08:00 CET." || len(empty.Cards) != 0 {
 		t.Errorf("empty digest: %+v", empty)
 	}
+	// A window that starts in another year says which.
+	for _, c := range []struct {
+		from time.Time
+		want string
+	}{
+		{when.AddDate(-10, 0, 0), "Nothing new since Wed 4 Mar 2020 08:00 CET."},
+		{time.Date(2029, 12, 31, 12, 0, 0, 0, time.UTC), "Nothing new since Mon 31 Dec 2029 13:00 CET."},
+	} {
+		if got := DigestReply(digest.Digest{From: c.from, To: when, Location: berlin}).Text; got != c.want {
+			t.Errorf("since %v: %q, want %q", c.from, got, c.want)
+		}
+	}
 }
 
 func TestTimezoneAutocomplete(t *testing.T) {

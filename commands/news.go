@@ -118,7 +118,8 @@ func (s *Service) store(ctx context.Context, items []news.Item) (*Reply, error) 
 		}
 		lines = append(lines, fmt.Sprintf("Added **%s** (%s, %s, %d quotes) as `%s`.",
 			markdown.Escape(a.Title), markdown.Escape(orDash(a.Source)), date, len(a.Quotes), a.ID))
-		r.Cards = append(r.Cards, Card{Title: a.Title, URL: a.URL, Body: s.Lib.Index.Lead(a), Source: a.Source, Published: a.Published, ArticleID: a.ID})
+		// Led as readers will see it: without its source's boilerplate.
+		r.Cards = append(r.Cards, Card{Title: a.Title, URL: a.URL, Body: s.Lib.Index.Lead(s.Lib.Boiler.Strip(a)), Source: a.Source, Published: a.Published, ArticleID: a.ID})
 	}
 	for _, d := range rep.DuplicateOf {
 		lines = append(lines, fmt.Sprintf("Already stored: **%s** (`%s`).", markdown.Escape(d.Title), d.ID))

@@ -62,14 +62,15 @@ func (p *pageStore) get(key string, now time.Time) (SearchArgs, bool) {
 const pagePrefix = "pg:"
 
 // addPager puts ◀ ▶ buttons under a search reply with more than one page.
-func (s *Service) addPager(r *Reply, req Request) {
+func (s *Service) addPager(ctx context.Context, r *Reply, req Request) {
 	data, ok := r.Data.(*SearchJSON)
 	if !ok || data.Total <= searchPageSize {
 		return
 	}
 	args := SearchArgs{Query: req.String("query"), Source: req.String("source"), Since: req.String("since"), Guild: req.Guild, Limit: searchPageSize}
-	key := s.pages.put(args, s.Now())
-	r.Buttons = pageButtons(key, 0, data.Total)
+	if key, ok := s.putPage(ctx, args); ok {
+		r.Buttons = pageButtons(key, 0, data.Total)
+	}
 }
 
 const searchPageSize = 5
@@ -94,7 +95,10 @@ func (s *Service) Component(ctx context.Context, customID string, req Request) (
 	if !ok || err != nil || page < 0 || page > 1000 {
 		return ErrorReply("That button is not one of mine."), nil
 	}
-	args, ok := s.pages.get(key, s.Now())
+	args, ok, err := s.getPage(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("commands: search page: %w", err)
+	}
 	if !ok || args.Guild != req.Guild {
 		return ErrorReply("These results are more than 15 minutes old: run /search again for fresh ones."), nil
 	}

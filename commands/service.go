@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/newsbot/newsbot/store"
 	"strconv"
 	"strings"
 	"time"
@@ -75,6 +76,9 @@ func userErr(format string, args ...any) error {
 func UserMessage(err error) string {
 	if errors.Is(err, ErrUser) {
 		return strings.TrimPrefix(err.Error(), ErrUser.Error()+": ")
+	}
+	if errors.Is(err, store.ErrUnavailable) {
+		return "newsbot cannot reach its article database right now; nothing was changed. Try again in a minute."
 	}
 	return "Something went wrong on our side; the moderators can find it in the logs."
 }

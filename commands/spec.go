@@ -103,7 +103,7 @@ func init() {
 	}}, map[string]handlerFunc{"search": func(s *Service, ctx context.Context, req Request) (*Reply, error) {
 		r, err := s.Search(ctx, SearchArgs{Query: req.String("query"), Source: req.String("source"), Since: req.String("since"), Guild: req.Guild})
 		if err == nil {
-			s.addPager(r, req)
+			s.addPager(ctx, r, req)
 		}
 		return r, err
 	}})

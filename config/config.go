@@ -50,6 +50,11 @@ const (
 	// MaxAnnounce bounds feeds[].announce_max so one poll cannot flood a
 	// channel (and run into Discord's per-channel rate limits).
 	MaxAnnounce = 50
+	// MinLeaseTTL and MaxLeaseTTL bound store.lease_ttl: shorter leases
+	// need renewals more often than a loaded database answers; longer ones
+	// leave the jobs undone for long after their holder died.
+	MinLeaseTTL = 3 * time.Second
+	MaxLeaseTTL = 10 * time.Minute
 )
 
 // Values accepted for Digest.Empty.
@@ -71,6 +76,7 @@ type Config struct {
 	Digests []Digest `yaml:"digests"`
 	Limits  Limits   `yaml:"limits"`
 	Log     Log      `yaml:"log"`
+	Store   Store    `yaml:"store"`
 
 	// Warnings are findings that do not stop the bot, such as a token in a
 	// file that other users can read. Load fills it; callers should log it.
@@ -83,6 +89,26 @@ type Config struct {
 	// what the permission warning is about (an env override does not
 	// remove the token from the file).
 	tokenInFile bool
+}
+
+// Values accepted for Store.Backend.
+const (
+	BackendBbolt    = "bbolt"    // one file in data_dir, no server
+	BackendPostgres = "postgres" // a shared PostgreSQL database, for replicas
+)
+
+// Store chooses where the articles and the bot's state live. The search
+// index is always local, in data_dir.
+type Store struct {
+	// Backend is BackendBbolt or BackendPostgres.
+	Backend string `yaml:"backend"`
+	// DSN is the PostgreSQL connection string (URL or key=value form). It is
+	// a Secret because it usually holds a password.
+	DSN Secret `yaml:"dsn"`
+	// LeaseTTL is how long a replica's lease on the singleton jobs (feed
+	// polling, digest posting) lasts without renewal: another replica
+	// takes over within about 4/3 of it after the holder dies.
+	LeaseTTL time.Duration `yaml:"lease_ttl"`
 }
 
 // Discord configures the connection to Discord.
@@ -180,6 +206,7 @@ type Log struct {
 func Default() *Config {
 	return &Config{
 		DataDir: "./data",
+		Store:   Store{Backend: BackendBbolt, LeaseTTL: 30 * time.Second},
 		Discord: Discord{
 			BaseURL:    "https://discord.com",
 			ShardID:    0,

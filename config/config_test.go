@@ -59,6 +59,7 @@ func TestDefault(t *testing.T) {
 		Fetch:   Fetch{Timeout: 15 * time.Second, MaxBytes: 5242880, UserAgent: DefaultUserAgent},
 		Limits:  Limits{RatePerMinute: 10, MaxConcurrent: 8, RequestTimeout: 2500 * time.Millisecond},
 		Log:     Log{Level: "info", Format: "text"},
+		Store:   Store{Backend: BackendBbolt, LeaseTTL: 30 * time.Second},
 	}
 	if !reflect.DeepEqual(d, want) {
 		t.Errorf("Default() = %+v\nwant %+v", d, want)
@@ -629,13 +630,14 @@ http:
 		"NEWSBOT_DISCORD_GUILD_ID":   "222222222222222222",
 		"NEWSBOT_DISCORD_PUBLIC_KEY": strings.Repeat("0f", 32),
 		"NEWSBOT_HTTP_LISTEN":        ":9000",
+		"NEWSBOT_STORE_DSN":          "postgres://env@localhost/newsbot",
 	}
-	cfg, ps := inspect(t, src, env)
+	cfg, ps := inspect(t, src+"store:\n  backend: postgres\n  dsn: postgres://file@localhost/newsbot\n", env)
 	if len(ps) > 0 {
 		t.Fatalf("problems:%s", dump(ps))
 	}
-	got := []string{cfg.DataDir, cfg.Discord.Token.Reveal(), cfg.Discord.BaseURL, cfg.Discord.GuildID, cfg.Discord.PublicKey, cfg.HTTP.Listen}
-	want := []string{"/from/env", "env.token.value", "http://localhost:8081", "222222222222222222", strings.Repeat("0f", 32), ":9000"}
+	got := []string{cfg.DataDir, cfg.Discord.Token.Reveal(), cfg.Discord.BaseURL, cfg.Discord.GuildID, cfg.Discord.PublicKey, cfg.HTTP.Listen, cfg.Store.DSN.Reveal()}
+	want := []string{"/from/env", "env.token.value", "http://localhost:8081", "222222222222222222", strings.Repeat("0f", 32), ":9000", "postgres://env@localhost/newsbot"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
@@ -888,5 +890,43 @@ func TestKeyPathsAndSuggestHelpers(t *testing.T) {
 	}
 	if got := fmtDuration(90 * time.Second); got != "1m30s" {
 		t.Errorf("fmtDuration(90s) = %q", got)
+	}
+}
+
+func TestStoreKeys(t *testing.T) {
+	tests := []struct {
+		name    string
+		src     string
+		env     map[string]string
+		backend string
+		problem string // "key: part of the message"; empty for none
+	}{
+		{"default is bbolt", "data_dir: x\n", nil, BackendBbolt, ""},
+		{"postgres with dsn", "store:\n  backend: postgres\n  dsn: host=/tmp dbname=newsbot\n", nil, BackendPostgres, ""},
+		{"postgres, dsn from env", "store:\n  backend: Postgres\n", map[string]string{"NEWSBOT_STORE_DSN": "postgresql://u@h/db"}, BackendPostgres, ""},
+		{"postgres without dsn", "store:\n  backend: postgres\n", nil, BackendPostgres, "store.dsn: required when store.backend is postgres"},
+		{"unknown backend", "store:\n  backend: sqlite\n", nil, "", `store.backend: invalid backend "sqlite"`},
+		{"lease too short", "store:\n  lease_ttl: 1s\n", nil, "", "store.lease_ttl: must be between 3s and 10m"},
+		{"dsn that is no dsn", "store:\n  backend: postgres\n  dsn: secretpassword\n", nil, BackendPostgres, "store.dsn: not a PostgreSQL connection string"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, ps := inspect(t, tt.src, tt.env)
+			if tt.problem == "" {
+				if len(ps) > 0 {
+					t.Fatalf("problems:%s", dump(ps))
+				}
+				if cfg.Store.Backend != tt.backend {
+					t.Errorf("backend = %q, want %q", cfg.Store.Backend, tt.backend)
+				}
+				return
+			}
+			if len(ps) != 1 || !strings.Contains(ps[0].Key+": "+ps[0].Msg, tt.problem) {
+				t.Fatalf("problems:%s\nwant one with %q", dump(ps), tt.problem)
+			}
+			if strings.Contains(ps[0].Msg, "secretpassword") {
+				t.Errorf("the message repeats the DSN: %s", ps[0].Msg)
+			}
+		})
 	}
 }

@@ -24,6 +24,7 @@ type EnvVar struct {
 // envVars lists the environment variables Load reads.
 var envVars = []EnvVar{
 	{"NEWSBOT_DATA_DIR", "data_dir"},
+	{"NEWSBOT_STORE_DSN", "store.dsn"},
 	{"DISCORD_TOKEN", "discord.token"},
 	{"NEWSBOT_DISCORD_BASE_URL", "discord.base_url"},
 	{"NEWSBOT_DISCORD_GUILD_ID", "discord.guild_id"},
@@ -110,6 +111,7 @@ func (l *loader) validate(cfg *Config) {
 	if l.ok("data_dir") && cfg.DataDir == "" {
 		l.invalid("data_dir", "must not be empty (leave the key out for %q)", Default().DataDir)
 	}
+	l.validateStore(&cfg.Store)
 	l.validateDiscord(&cfg.Discord)
 	l.validateHTTP(&cfg.HTTP)
 	l.validateFetch(&cfg.Fetch)
@@ -132,6 +134,33 @@ func (l *loader) validate(cfg *Config) {
 		default:
 			l.invalid("log.format", "invalid format %q: want text or json", cfg.Log.Format)
 		}
+	}
+}
+
+func (l *loader) validateStore(s *Store) {
+	backendOK := l.ok("store.backend")
+	if backendOK {
+		s.Backend = strings.ToLower(s.Backend)
+		switch s.Backend {
+		case BackendBbolt, BackendPostgres:
+		default:
+			l.invalid("store.backend", "invalid backend %q: want bbolt or postgres", s.Backend)
+			backendOK = false
+		}
+	}
+	if l.ok("store.lease_ttl") && (s.LeaseTTL < MinLeaseTTL || s.LeaseTTL > MaxLeaseTTL) {
+		l.invalid("store.lease_ttl", "must be between %s and %s, got %s", fmtDuration(MinLeaseTTL), fmtDuration(MaxLeaseTTL), fmtDuration(s.LeaseTTL))
+	}
+	if !l.ok("store.dsn") {
+		return
+	}
+	dsn := strings.TrimSpace(s.DSN.Reveal())
+	switch {
+	case backendOK && s.Backend == BackendPostgres && dsn == "":
+		l.invalid("store.dsn", "required when store.backend is postgres (set NEWSBOT_STORE_DSN or store.dsn)")
+	case dsn != "" && !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") && !strings.Contains(dsn, "="):
+		// The value is never echoed: it may hold a password.
+		l.invalid("store.dsn", "not a PostgreSQL connection string: want postgres://user@host/db or key=value pairs such as \"host=/run/postgresql dbname=newsbot\"")
 	}
 }
 

@@ -75,6 +75,8 @@ type Item struct {
 	// Also are the other articles telling the same story.
 	Also  []*news.Article
 	Score float64
+	// quoted is the most quotes a telling of the story has: a tie-break.
+	quoted int
 }
 
 // Empty reports whether the window held nothing.
@@ -128,7 +130,7 @@ func Build(ctx context.Context, ix *index.Index, q Query) (Digest, error) {
 		items = items[:q.MaxItems]
 	}
 	for i := range items {
-		items[i].Lead = ix.Lead(items[i].Article)
+		items[i].Lead = lead(ix, items[i].Article)
 		items[i].Quote = notableQuote(items[i])
 	}
 	d.Items = items
@@ -224,21 +226,40 @@ func jaccard(a, b map[string]bool) float64 {
 	return float64(inter) / float64(len(a)+len(b)-inter)
 }
 
-// rank orders stories by recency and weight. Recency halves a day after the
-// window's end and keeps falling, so old articles imported today sink below
-// today's news; weight grows with the number of sources telling the story and
-// with its quotes, but only logarithmically, so a much-quoted old story does
-// not outrank today's.
+// rank orders stories by recency and weight: the newest and most widely
+// told lead. Recency is measured from the newest story in the window (capped
+// at its end), falling by e every eighth of the window's spread of dates (a
+// day at least): a daily digest ranks by the hour, a catch-up over years by
+// the month, and an archive imported today sinks below the news. Weight
+// grows with the sources telling a story; quotes only break ties (stories of
+// the same day and reach), so interviews rich in quotes do not crowd out the
+// news.
 func rank(items []Item, end time.Time) []Item {
+	newest := make([]time.Time, len(items))
+	var ref, oldest time.Time
+	for i, it := range items {
+		for _, a := range append([]*news.Article{it.Article}, it.Also...) {
+			if d := Date(a); d.After(newest[i]) {
+				newest[i] = d
+			}
+		}
+		if newest[i].After(end) {
+			newest[i] = end
+		}
+		if newest[i].After(ref) {
+			ref = newest[i]
+		}
+		if oldest.IsZero() || newest[i].Before(oldest) {
+			oldest = newest[i]
+		}
+	}
+	tau := max(ref.Sub(oldest)/8, 24*time.Hour)
+	quotedBy := make([]int, len(items))
 	for i := range items {
 		it := &items[i]
-		newest := Date(it.Article)
 		sources := map[string]bool{}
 		quoted := len(it.Article.Quotes)
 		for _, a := range append([]*news.Article{it.Article}, it.Also...) {
-			if d := Date(a); d.After(newest) {
-				newest = d
-			}
 			k := strings.ToLower(strings.TrimSpace(a.Source))
 			if k == "" {
 				k = "#" + a.ID // no source: count the article as its own
@@ -246,12 +267,19 @@ func rank(items []Item, end time.Time) []Item {
 			sources[k] = true
 			quoted = max(quoted, len(a.Quotes))
 		}
-		age := max(end.Sub(newest), 0)
-		recency := 1 / (1 + age.Hours()/24)
-		it.Score = recency + 0.5*math.Log(float64(len(sources))) + 0.25*math.Log1p(float64(quoted))
+		age := max(ref.Sub(newest[i]), 0)
+		recency := math.Exp(-float64(age) / float64(tau))
+		it.Score = recency + 0.5*math.Log(float64(len(sources)))
+		quotedBy[i] = quoted
+	}
+	for i := range items {
+		items[i].quoted = quotedBy[i]
 	}
 	slices.SortStableFunc(items, func(a, b Item) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.quoted, a.quoted); c != 0 {
 			return c
 		}
 		if c := Date(b.Article).Compare(Date(a.Article)); c != 0 {
@@ -272,7 +300,7 @@ func notableQuote(it Item) *quotes.Quote {
 	for _, a := range append([]*news.Article{it.Article}, it.Also...) {
 		for i := range a.Quotes {
 			q := &a.Quotes[i]
-			if q.Kind != quotes.Direct || strings.TrimSpace(q.Credited().Speaker) == "" {
+			if q.Kind != quotes.Direct || !named(q.Credited().Speaker) {
 				continue
 			}
 			if n := utf8.RuneCountInString(q.Text); n > bestLen {
@@ -286,4 +314,21 @@ func notableQuote(it Item) *quotes.Quote {
 		}
 	}
 	return best
+}
+
+// named: the speaker is a name, of a person or an organisation, not an
+// initialism of a place ("D.C.") or nothing at all.
+func named(speaker string) bool {
+	for _, w := range strings.Fields(speaker) {
+		letters := 0
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		if letters >= 3 && !strings.Contains(w, ".") {
+			return true
+		}
+	}
+	return false
 }

@@ -112,7 +112,7 @@ type Settings struct {
 }
 
 // LoadSettings reads a guild's settings; ok is false when it has none.
-func LoadSettings(st *store.Store, guild string) (s Settings, ok bool, err error) {
+func LoadSettings(st store.Backend, guild string) (s Settings, ok bool, err error) {
 	err = st.GetJSON(bucketSettings, guild, &s)
 	if errors.Is(err, store.ErrNotFound) {
 		return Settings{}, false, nil
@@ -124,7 +124,7 @@ func LoadSettings(st *store.Store, guild string) (s Settings, ok bool, err error
 }
 
 // SaveSettings writes a guild's settings.
-func SaveSettings(st *store.Store, s Settings) error {
+func SaveSettings(st store.Backend, s Settings) error {
 	if s.Guild == "" {
 		return errors.New("digest: settings without a guild")
 	}
@@ -139,7 +139,7 @@ func SaveSettings(st *store.Store, s Settings) error {
 // run (a stored schedule a newer rule refuses) are left out and reported in
 // err next to the digests that can, in a list that is never nil; a nil list
 // means the store could not be read.
-func Schedules(st *store.Store, cfg []config.Digest) ([]Schedule, error) {
+func Schedules(st store.Backend, cfg []config.Digest) ([]Schedule, error) {
 	var problems []error
 	guilds := map[string]Settings{}
 	err := st.ListJSON(bucketSettings, "", func(k string, raw []byte) error {
@@ -217,7 +217,7 @@ type Pending struct {
 }
 
 // LoadWatermark reads a digest's watermark; ok is false when it has none yet.
-func LoadWatermark(st *store.Store, key string) (w Watermark, ok bool, err error) {
+func LoadWatermark(st store.Backend, key string) (w Watermark, ok bool, err error) {
 	err = st.GetJSON(bucketWatermarks, key, &w)
 	if errors.Is(err, store.ErrNotFound) {
 		return Watermark{}, false, nil
@@ -228,7 +228,7 @@ func LoadWatermark(st *store.Store, key string) (w Watermark, ok bool, err error
 	return w, true, nil
 }
 
-func saveWatermark(st *store.Store, key string, w Watermark) error {
+func saveWatermark(st store.Backend, key string, w Watermark) error {
 	if err := st.PutJSON(bucketWatermarks, key, w); err != nil {
 		return fmt.Errorf("digest: save the watermark of %s: %w", key, err)
 	}
@@ -237,7 +237,7 @@ func saveWatermark(st *store.Store, key string, w Watermark) error {
 
 // ForgetWatermark drops a digest's watermark, so that it starts afresh (a
 // digest set again after it was off must not catch up on the months between).
-func ForgetWatermark(st *store.Store, key string) error {
+func ForgetWatermark(st store.Backend, key string) error {
 	if err := st.DeleteJSON(bucketWatermarks, key); err != nil {
 		return fmt.Errorf("digest: forget the watermark of %s: %w", key, err)
 	}

@@ -576,7 +576,7 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 		for k, t := range s.toks {
 			as.Tokens[k] = answer.Token{Start: t.start, End: t.end, Term: t.term}
 		}
-		answer.Evidence(q.Question, as, known, m.to, q.head, x)
+		answer.Evidence(q.Question, as, known, m.to, q.head, acronyms, x)
 		if qt := quoteIn(a, s.para, s.text); qt != nil {
 			x[answer.FQuote] = 1
 			if qt.Speaker != "" && speakerAsked(q, qt.Speaker) {
@@ -595,11 +595,6 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 		}
 		if len(s.toks) < 8 {
 			x[answer.FShort] = 1
-		}
-		for _, w := range acronyms {
-			if answer.Acronym(w, as) {
-				x[answer.FAcronym] = 1
-			}
 		}
 		answer.Interactions(x)
 		out = append(out, Candidate{Text: s.text, Article: a, Features: x, para: s.para, firstMatch: max(s.firstMatch, 0)})

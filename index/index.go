@@ -26,6 +26,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
 
+	"github.com/newsbot/newsbot/internal/lexicon"
 	"github.com/newsbot/newsbot/news"
 )
 
@@ -101,6 +102,7 @@ func Open(path string, src ArticleSource) (*Index, error) {
 	ix := &Index{path: path, src: src, analyzer: an}
 	ix.cur.Store(&handle{b})
 	ix.buildLexicon()
+	lexicon.Load() // WordNet, for Ask: now rather than in the first question
 	return ix, nil
 }
 

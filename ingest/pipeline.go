@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/index"
+	"github.com/newsbot/newsbot/ingest/boilerplate"
 	"github.com/newsbot/newsbot/news"
 	"github.com/newsbot/newsbot/news/quotes"
 	"github.com/newsbot/newsbot/store"
@@ -26,9 +27,15 @@ import (
 // derived from it.
 type Library struct {
 	Dir   string
-	Store *store.Store
+	Store store.Backend
 	Index *index.Index
-	log   *slog.Logger
+	// Boiler is the boilerplate learned per source: the index and every
+	// reply see articles without it (Strip); the store keeps it.
+	Boiler *boilerplate.Model
+	log    *slog.Logger
+	// follow is set when the store is shared by several processes: the
+	// index then follows the store's article log.
+	follow *follower
 
 	closeMu sync.Mutex
 	closed  bool
@@ -54,13 +61,11 @@ func lockedError(dir string) error {
 	return fmt.Errorf("%w by another process (%s)", ErrInUse, dir)
 }
 
-// Open opens (or creates) a data folder. Articles the store holds but the index
-// may not (a crash between the two writes) are indexed again; an index that
-// cannot be opened is rebuilt from the store. The store is never deleted.
+// Open opens (or creates) a data folder with its embedded store. Articles the
+// store holds but the index may not (a crash between the two writes) are
+// indexed again; an index that cannot be opened is rebuilt from the store. The
+// store is never deleted.
 func Open(ctx context.Context, dir string, log *slog.Logger) (*Library, error) {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("ingest: data folder %s: %w", dir, err)
 	}
@@ -71,12 +76,42 @@ func Open(ctx context.Context, dir string, log *slog.Logger) (*Library, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The holder's PID, for the "in use" message of a second process. The
-	// store's lock is what excludes; this file only names the holder.
-	_ = os.WriteFile(filepath.Join(dir, pidFile), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
+	return OpenStore(ctx, dir, st, log)
+}
+
+// OpenStore opens the index in the data folder dir over st, which the
+// Library then owns (Close closes it). With a shared store (store.Logged) the
+// index is the folder's own: built from the store when it has to be, then
+// kept current by following the store's article log (see Follow).
+func OpenStore(ctx context.Context, dir string, st store.Backend, log *slog.Logger) (*Library, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("ingest: data folder %s: %w", dir, err)
+	}
 	lib := &Library{Dir: dir, Store: st, log: log}
+	boiler, err := boilerplate.Load(st)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	lib.Boiler = boiler
 	idxPath := filepath.Join(dir, indexFolder)
-	ix, err := index.Open(idxPath, st)
+	if logged, ok := st.(store.Logged); ok {
+		if err := lib.openFollowing(ctx, logged, idxPath); err != nil {
+			if lib.Index != nil {
+				lib.Index.Close()
+			}
+			st.Close()
+			return nil, err
+		}
+		lib.writePID()
+		return lib, nil
+	}
+	lib.writePID()
+	ix, err := index.Open(idxPath, lib.view())
 	if errors.Is(err, index.ErrLocked) {
 		st.Close()
 		return nil, lockedError(dir)
@@ -93,7 +128,124 @@ func Open(ctx context.Context, dir string, log *slog.Logger) (*Library, error) {
 		lib.Close()
 		return nil, err
 	}
+	if err := lib.learnStored(ctx); err != nil {
+		lib.Close()
+		return nil, err
+	}
 	return lib, nil
+}
+
+// writePID records the holder's PID, for the "in use" message of a second
+// process. The store's or the index's lock is what excludes; this file only
+// names the holder.
+func (l *Library) writePID() {
+	_ = os.WriteFile(filepath.Join(l.Dir, pidFile), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
+}
+
+// view is the store as readers see it: every article it gives the index
+// (and so every reply) has its source's boilerplate stripped.
+func (l *Library) view() index.ArticleSource { return strippedSource{l} }
+
+type strippedSource struct{ l *Library }
+
+func (s strippedSource) Articles(ids []string) (map[string]*news.Article, error) {
+	arts, err := s.l.Store.Articles(ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, a := range arts {
+		arts[id] = s.l.Boiler.Strip(a)
+	}
+	return arts, nil
+}
+
+// stripped are the articles as the index holds them.
+func (l *Library) stripped(arts []*news.Article) []*news.Article {
+	out := make([]*news.Article, len(arts))
+	for i, a := range arts {
+		out[i] = l.Boiler.Strip(a)
+	}
+	return out
+}
+
+// learnStored learns the boilerplate of a data folder filled before it was
+// learned (an upgrade): one pass over the store, then the articles it
+// changes are indexed again.
+func (l *Library) learnStored(ctx context.Context) error {
+	if !l.Boiler.Empty() || l.Store.Count() == 0 {
+		return nil
+	}
+	l.log.Info("learning the boilerplate of the stored articles", "articles", l.Store.Count())
+	changes := boilerplate.Changes{}
+	err := l.eachBatch(ctx, 1000, func(batch []*news.Article) error {
+		c, err := l.Boiler.Learn(batch)
+		for k, f := range c {
+			if changes[k] == nil {
+				changes[k] = map[uint64]bool{}
+			}
+			for u := range f {
+				changes[k][u] = true
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return l.restrip(ctx, changes, nil)
+}
+
+// eachBatch calls fn with every stored article, size at a time.
+func (l *Library) eachBatch(ctx context.Context, size int, fn func([]*news.Article) error) error {
+	var batch []*news.Article
+	err := l.Store.ForEach(func(a *news.Article) error {
+		batch = append(batch, a)
+		if len(batch) == size {
+			err := fn(batch)
+			batch = batch[:0]
+			return err
+		}
+		return ctx.Err()
+	})
+	if err == nil && len(batch) > 0 {
+		err = fn(batch)
+	}
+	return err
+}
+
+// restrip indexes again the stored articles that read differently since
+// their source's boilerplate changed (skip: those just indexed).
+func (l *Library) restrip(ctx context.Context, changes boilerplate.Changes, skip map[string]bool) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	n := 0
+	err := l.eachBatch(ctx, 500, func(batch []*news.Article) error {
+		var again []*news.Article
+		for _, a := range batch {
+			if skip[a.ID] || !changes.Affected(a) {
+				continue
+			}
+			s := l.Boiler.Strip(a)
+			if len(s.Quotes) < len(a.Quotes) {
+				// Quote documents are numbered by position: drop the old
+				// ones before fewer are indexed.
+				if err := l.Index.DeleteArticle(a); err != nil {
+					return err
+				}
+			}
+			again = append(again, s)
+		}
+		n += len(again)
+		return l.Index.IndexArticles(ctx, again)
+	})
+	if err != nil {
+		return fmt.Errorf("ingest: indexing articles whose boilerplate changed: %w", err)
+	}
+	if n > 0 {
+		l.log.Info("boilerplate changed; articles indexed again", "articles", n)
+	}
+	return nil
 }
 
 // Close closes the index, then the store. Closing twice is harmless.
@@ -113,14 +265,25 @@ func (l *Library) Close() error {
 	return errors.Join(errs...)
 }
 
-// reconcile indexes the articles left pending by an interrupted write, then
-// compares the store's and the index's counts: when they differ (an index
-// restored from a backup, a removal cut short), every stored article the index
-// lacks is indexed again. The store is the truth; it is never changed here.
+// reconcile brings the index in line with the store after an interruption:
+// with a shared store by catching up with its log; else by indexing the
+// articles left pending by an interrupted write, then filling gaps.
 func (l *Library) reconcile(ctx context.Context) error {
+	if l.follow != nil {
+		_, err := l.CatchUp(ctx)
+		return err
+	}
 	if err := l.indexPending(ctx); err != nil {
 		return err
 	}
+	return l.fillGaps(ctx)
+}
+
+// fillGaps compares the store's and the index's counts: when they differ (an
+// index restored from a backup, a removal cut short, a crash before the index
+// wrote what it had been given), every stored article the index lacks is
+// indexed again. The store is the truth; it is never changed here.
+func (l *Library) fillGaps(ctx context.Context) error {
 	n, err := l.Index.DocCount()
 	if err != nil || n == l.Store.Count() {
 		return err
@@ -143,7 +306,7 @@ func (l *Library) reconcile(ctx context.Context) error {
 			}
 		}
 		batch = batch[:0]
-		return l.Index.IndexArticles(ctx, missing)
+		return l.Index.IndexArticles(ctx, l.stripped(missing))
 	}
 	err = l.Store.ForEach(func(a *news.Article) error {
 		batch = append(batch, a)
@@ -173,7 +336,7 @@ func (l *Library) indexPending(ctx context.Context) error {
 		list = append(list, a)
 	}
 	l.log.Info("indexing articles an interrupted write left out", "count", len(list))
-	if err := l.Index.IndexArticles(ctx, list); err != nil {
+	if err := l.Index.IndexArticles(ctx, l.stripped(list)); err != nil {
 		return err
 	}
 	return l.Store.MarkIndexed(ids)
@@ -185,14 +348,14 @@ func (l *Library) buildIndex(ctx context.Context, tmp string, progress func(done
 	if err := os.RemoveAll(tmp); err != nil {
 		return fmt.Errorf("ingest: rebuild: %w", err)
 	}
-	ix, err := index.Open(tmp, l.Store)
+	ix, err := index.Open(tmp, l.view())
 	if err != nil {
 		return err
 	}
 	var batch []*news.Article
 	done, total := 0, l.Store.Count()
 	flush := func() error {
-		if err := ix.IndexArticles(ctx, batch); err != nil {
+		if err := ix.IndexArticles(ctx, l.stripped(batch)); err != nil {
 			return err
 		}
 		done += len(batch)
@@ -246,7 +409,7 @@ func (l *Library) rebuild(ctx context.Context, path string) (*index.Index, error
 			return nil, err
 		}
 	}
-	return index.Open(path, l.Store)
+	return index.Open(path, l.view())
 }
 
 // Reindex rebuilds the index from the store (after a mapping change, or to
@@ -256,6 +419,15 @@ func (l *Library) rebuild(ctx context.Context, path string) (*index.Index, error
 func (l *Library) Reindex(ctx context.Context, progress func(done, total int)) (int, error) {
 	path := l.Index.Path()
 	tmp := path + ".new"
+	var head int64
+	if l.follow != nil {
+		// Changes committed from here on are applied to the new index from
+		// the log once it is in place.
+		var err error
+		if head, err = l.follow.st.LogHead(ctx); err != nil {
+			return 0, err
+		}
+	}
 	if err := l.buildIndex(ctx, tmp, progress); err != nil {
 		return 0, err
 	}
@@ -272,6 +444,11 @@ func (l *Library) Reindex(ctx context.Context, progress func(done, total int)) (
 	}
 	if err := l.Index.Swap(path, old); err != nil {
 		return 0, err
+	}
+	if l.follow != nil {
+		if err := l.resetFollow(head); err != nil {
+			return 0, err
+		}
 	}
 	if err := l.reconcile(ctx); err != nil {
 		return 0, err
@@ -331,7 +508,15 @@ func (l *Library) commit(ctx context.Context, arts []*news.Article) (Result, err
 	if err != nil {
 		return Result{}, err
 	}
-	if err := l.Index.IndexArticles(ctx, res.Added); err != nil {
+	// The new articles teach the boilerplate of their sources first, so
+	// they are indexed without it.
+	changes, err := l.Boiler.Learn(res.Added)
+	if err != nil {
+		// The counts are statistics: a batch missing from them is no
+		// loss of articles.
+		l.log.Warn("boilerplate: not saved", "err", err)
+	}
+	if err := l.Index.IndexArticles(ctx, l.stripped(res.Added)); err != nil {
 		return Result{}, fmt.Errorf("ingest: stored %d articles, indexing failed (they are indexed at the next start): %w", len(res.Added), err)
 	}
 	ids := make([]string, len(res.Added))
@@ -340,6 +525,23 @@ func (l *Library) commit(ctx context.Context, arts []*news.Article) (Result, err
 	}
 	if err := l.Store.MarkIndexed(ids); err != nil {
 		return Result{}, err
+	}
+	if len(changes) > 0 {
+		skip := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			skip[id] = true
+		}
+		if err := l.restrip(ctx, changes, skip); err != nil {
+			return Result{}, err
+		}
+	}
+	if l.follow != nil {
+		// The log position moves past these articles without indexing
+		// them again, and past what others wrote meanwhile.
+		l.follow.done(res.LogSeqs)
+		if _, err := l.CatchUp(ctx); err != nil {
+			l.log.Warn("cannot catch up with the store's article log", "err", err)
+		}
 	}
 	return Result{Added: res.Added, Duplicates: res.Duplicates}, nil
 }

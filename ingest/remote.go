@@ -102,7 +102,7 @@ func (l *Library) UpdateArticle(ctx context.Context, a *news.Article) error {
 			return err
 		}
 	}
-	if err := l.Index.IndexArticles(ctx, []*news.Article{a}); err != nil {
+	if err := l.Index.IndexArticles(ctx, []*news.Article{l.Boiler.Strip(a)}); err != nil {
 		return err
 	}
 	return l.Store.MarkIndexed([]string{a.ID})

@@ -7,20 +7,17 @@ import (
 	"strings"
 
 	readability "codeberg.org/readeck/go-readability/v2"
+	"github.com/newsbot/newsbot/news/charset"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
-	"golang.org/x/net/html/charset"
 )
 
 // parseHTML extracts a page's main text with readability and its metadata from
 // meta tags (og:*, article:*, author, canonical link). pageURL is where it was
 // fetched from, if known.
 func parseHTML(data []byte, pageURL string) (*Article, error) {
-	r, err := charset.NewReader(bytes.NewReader(data), "text/html")
-	if err != nil {
-		return nil, fmt.Errorf("html: charset: %w", err)
-	}
-	doc, err := html.Parse(r)
+	data, _ = charset.Decode(data, "", true)
+	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("html: %w", err)
 	}
@@ -34,11 +31,14 @@ func parseHTML(data []byte, pageURL string) (*Article, error) {
 		return nil, fmt.Errorf("html: readability: %w", err)
 	}
 	a := &Article{
-		Title:  first(meta["og:title"], meta["twitter:title"], ra.Title(), meta["title"]),
+		// Readability's headline weighs the page's JSON-LD, meta tags and
+		// <title> together; the tags alone are the fallback.
+		Title:  first(ra.Title(), meta["og:title"], meta["twitter:title"], meta["title"]),
 		URL:    first(meta["canonical"], meta["og:url"], pageURL),
 		Source: first(meta["og:site_name"], ra.SiteName()),
 		Author: first(meta["author"], meta["article:author"], ra.Byline()),
 	}
+	a.Title = StripSiteName(a.Title, a.Source, meta["application-name"])
 	if t, ok := ParseDate(first(meta["article:published_time"], meta["date"], meta["pubdate"], meta["dc.date"])); ok {
 		a.Published = t
 	} else if t, err := ra.PublishedTime(); err == nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/newsbot/newsbot/news/charset"
 	"github.com/newsbot/newsbot/news/quotes"
 )
 
@@ -84,9 +85,12 @@ func DetectFormat(name string, data []byte) Format {
 
 // Defaults are applied to every parsed article that lacks them.
 type Defaults struct {
-	Source string
-	Guild  string
-	URL    string // the address an HTML page or text was fetched from
+	// SetSource is a source name the user gave (ingest --source): it wins
+	// over what the input says. Source is only for articles that name none.
+	SetSource string
+	Source    string
+	Guild     string
+	URL       string // the address an HTML page or text was fetched from
 }
 
 // Parse reads one input (a file's bytes, a fetched page, stdin) and returns its
@@ -104,10 +108,18 @@ func Parse(name string, data []byte, format Format, def Defaults) []Item {
 	if looksBinary(data) {
 		return fail(errors.New("binary file, not text"))
 	}
-	if !utf8.Valid(data) && format != FormatHTML {
-		// HTML declares its own charset; anything else must be UTF-8. Invalid
-		// bytes are replaced rather than refused, so one bad byte loses nothing.
-		data = []byte(strings.ToValidUTF8(string(data), "\uFFFD"))
+	switch format {
+	case FormatHTML:
+		// HTML may declare its charset: parseHTML reads it.
+	case FormatJSON, FormatJSONL:
+		// JSON is UTF-8 by definition (RFC 8259). Invalid bytes are
+		// replaced rather than refused, so one bad byte loses nothing.
+		if !utf8.Valid(data) {
+			data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
+		}
+	default:
+		// Text and tables saved by older tools come in legacy encodings.
+		data, _ = charset.Decode(data, "", false)
 	}
 	var items []Item
 	switch format {
@@ -149,13 +161,19 @@ func finish(a *Article, def Defaults) error {
 	if a.URL == "" {
 		a.URL = def.URL
 	}
+	// The source: a name the user gave, then what the input says, then the
+	// default of where it came from (a feed's name), then the host name.
 	a.Source = oneLine(a.Source)
-	if a.Source == "" {
+	switch {
+	case def.SetSource != "":
+		a.Source = oneLine(def.SetSource)
+	case a.Source == "":
 		a.Source = def.Source
 	}
 	if a.Source == "" {
 		a.Source = SiteName(a.URL)
 	}
+	a.Title = StripSiteName(a.Title, a.Source, SiteName(a.URL))
 	a.Author = oneLine(a.Author)
 	if a.Guild == "" {
 		a.Guild = def.Guild

@@ -87,6 +87,9 @@ func (s *Store) Size() int64 {
 type AddResult struct {
 	Added      []*news.Article
 	Duplicates []*news.Article
+	// LogSeqs are the article-log entries of the added articles, for a store
+	// that keeps a log (store.Logged); nil otherwise.
+	LogSeqs []int64
 }
 
 // AddArticles stores the articles that are not there yet, in one transaction,

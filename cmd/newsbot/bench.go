@@ -11,7 +11,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/newsbot/newsbot/config"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/internal/bench"
+	"github.com/newsbot/newsbot/store/postgres"
 )
 
 func runBench(ctx context.Context, e *env, args []string) error {
@@ -27,8 +30,34 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to `file` (go tool pprof)")
 	serveOnly := fs.Bool("serve-only", false, "time the queries on an ingested --data folder only (the bench runs this half in a fresh process)")
 	inProcess := fs.Bool("in-process", false, "run the query half in this process (its peak RSS then includes the ingest)")
+	storeKind := fs.String("store", config.BackendBbolt, "store to measure: bbolt, or postgres (an empty database named by --dsn or NEWSBOT_STORE_DSN)")
+	dsn := fs.String("dsn", "", "PostgreSQL connection `string` for --store postgres (default $NEWSBOT_STORE_DSN)")
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
+	}
+	if v := e.getenv("NEWSBOT_STORE_DSN"); *dsn == "" && v != "" {
+		*dsn = v
+	}
+	switch *storeKind {
+	case config.BackendBbolt:
+	case config.BackendPostgres:
+		if *dsn == "" {
+			return usageErr("--store postgres needs --dsn or NEWSBOT_STORE_DSN")
+		}
+		if !*serveOnly {
+			if err := emptyDatabase(ctx, *dsn); err != nil {
+				return err
+			}
+		}
+		o.Open = func(ctx context.Context, dir string) (*ingest.Library, error) {
+			st, err := postgres.Open(ctx, *dsn, postgres.Options{Migrate: true})
+			if err != nil {
+				return nil, err
+			}
+			return ingest.OpenStore(ctx, dir, st, nil)
+		}
+	default:
+		return usageErr("--store: %q is neither bbolt nor postgres", *storeKind)
 	}
 	o.Seed = uint64(seed)
 	if isTerminal(e.stderr) {
@@ -63,7 +92,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	}
 	if !*inProcess {
 		o.Serve = func(dir string) (*bench.ServeResult, error) {
-			return serveInChild(ctx, dir, o)
+			return serveInChild(ctx, dir, o, *storeKind, *dsn)
 		}
 	}
 	res, err := bench.Run(ctx, o)
@@ -95,15 +124,32 @@ func runBench(ctx context.Context, e *env, args []string) error {
 
 func mb(b int64) float64 { return float64(b) / (1 << 20) }
 
+// emptyDatabase refuses a database that holds articles: the bench adds
+// thousands of synthetic ones.
+func emptyDatabase(ctx context.Context, dsn string) error {
+	st, err := postgres.Open(ctx, dsn, postgres.Options{Migrate: true})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if n := st.Count(); n > 0 {
+		return usageErr("--store postgres: %s holds %d articles; the bench writes synthetic ones, so give it an empty database", st.Path(), n)
+	}
+	return nil
+}
+
 // serveInChild runs `newsbot bench --serve-only` on the ingested folder in a
 // fresh process and reads its figures.
-func serveInChild(ctx context.Context, dir string, o bench.Options) (*bench.ServeResult, error) {
+func serveInChild(ctx context.Context, dir string, o bench.Options, storeKind, dsn string) (*bench.ServeResult, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
 	cmd := exec.CommandContext(ctx, self, "bench", "--serve-only", "--data", dir,
-		"--queries", strconv.Itoa(o.Queries), "--seed", strconv.FormatUint(o.Seed, 10))
+		"--queries", strconv.Itoa(o.Queries), "--seed", strconv.FormatUint(o.Seed, 10), "--store", storeKind)
+	// The DSN may hold a password: it goes through the environment, not the
+	// command line that ps shows.
+	cmd.Env = append(os.Environ(), "NEWSBOT_STORE_DSN="+dsn)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -127,11 +127,13 @@ func newDigests(lib *ingest.Library, b *bot.Bot, svc *commands.Service, cfg []co
 
 // runDigests starts posting digests until ctx ends; the returned func waits
 // for a post in flight to finish, so the library is not closed under it.
-func runDigests(ctx context.Context, s *digest.Scheduler) (wait func()) {
+// With a shared store, one replica at a time posts them: the holder of the
+// "digests" lease.
+func runDigests(ctx context.Context, s *digest.Scheduler, lease leaseFunc) (wait func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = s.Run(ctx)
+		lease(ctx, "digests", func(ctx context.Context) { _ = s.Run(ctx) })
 	}()
 	return func() { <-done }
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/newsbot/newsbot/config"
 	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/internal/sample"
+	"github.com/newsbot/newsbot/store/postgres"
 )
 
 // dataFlags are the flags every command that opens a data folder takes.
@@ -26,6 +27,9 @@ type dataFlags struct {
 	// explicit is set when the operator named the data folder (flag, config
 	// or environment): such a folder is never filled with the sample.
 	explicit bool
+	// migrate lets open bring a PostgreSQL schema up to date (serve does;
+	// other commands ask for `newsbot migrate`).
+	migrate bool
 }
 
 func newFlagSet(name string, e *env) *flag.FlagSet {
@@ -98,7 +102,24 @@ func (d *dataFlags) load(e *env) error {
 // works with nothing set up.
 func (d *dataFlags) open(ctx context.Context, e *env, seedWhenEmpty bool) (*ingest.Library, error) {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	lib, err := ingest.Open(ctx, d.data, log)
+	return d.openLogged(ctx, e, log, seedWhenEmpty)
+}
+
+// openLogged is open with the caller's logger (serve's).
+func (d *dataFlags) openLogged(ctx context.Context, e *env, log *slog.Logger, seedWhenEmpty bool) (*ingest.Library, error) {
+	var lib *ingest.Library
+	var err error
+	if d.cfg != nil && d.cfg.Store.Backend == config.BackendPostgres {
+		// The articles are in PostgreSQL; the data folder holds this
+		// process's own index, brought up to date with the store's log.
+		st, serr := postgres.Open(ctx, d.cfg.Store.DSN.Reveal(), postgres.Options{Migrate: d.migrate})
+		if serr != nil {
+			return nil, serr
+		}
+		lib, err = ingest.OpenStore(ctx, d.data, st, log)
+	} else {
+		lib, err = ingest.Open(ctx, d.data, log)
+	}
 	if err != nil {
 		return nil, err
 	}

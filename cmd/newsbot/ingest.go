@@ -25,7 +25,7 @@ func prepareIngest(e *env, args []string) (*libCommand, error) {
 	var source string
 	fs := newFlagSet("ingest", e)
 	c.d.register(fs, false)
-	fs.StringVar(&source, "source", "", "source `name` for articles that name none")
+	fs.StringVar(&source, "source", "", "source `name` of every article ingested (wins over what the files say)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -42,7 +42,7 @@ func prepareIngest(e *env, args []string) (*libCommand, error) {
 
 func ingestWork(ctx context.Context, e *env, lib *ingest.Library, c *libCommand, pos []string, source string) error {
 	opt := ingest.FileOptions{
-		Defaults: news.Defaults{Source: source, Guild: c.d.guild},
+		Defaults: news.Defaults{SetSource: source, Guild: c.d.guild},
 		Stdin:    e.stdin,
 	}
 	if isTerminal(e.stderr) {

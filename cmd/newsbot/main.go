@@ -56,6 +56,7 @@ func commandList() []command {
 		{"stats", "count articles by guild and source; index size, last ingest", runStats},
 		{"export", "write every article as JSONL (newsbot ingest reads it back)", runExport},
 		{"check-config", "check a config file: every problem with its line", runCheckConfig},
+		{"migrate", "bring a PostgreSQL store's schema up to date (store.backend: postgres)", runMigrate},
 		{"version", "print the version, Go's and the main dependencies'", runVersion},
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/internal/discordtest"
+	"github.com/newsbot/newsbot/internal/pgtest"
 	"github.com/newsbot/newsbot/internal/sample"
 	"github.com/newsbot/newsbot/news"
 )
@@ -80,7 +81,7 @@ func fillOpsLibrary(dir string) error {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Main(m)
 	if opsDir != "" {
 		os.RemoveAll(filepath.Dir(opsDir))
 	}

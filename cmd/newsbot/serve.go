@@ -11,8 +11,10 @@ import (
 	"github.com/newsbot/newsbot/bot"
 	"github.com/newsbot/newsbot/commands"
 	"github.com/newsbot/newsbot/config"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/ingest/fetch"
 	"github.com/newsbot/newsbot/internal/metrics"
+	"github.com/newsbot/newsbot/store"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -47,11 +49,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if noGateway && (pub == nil || cfg.HTTP.Listen == "") {
 		return &exitError{code: 2, err: errors.New("--no-gateway needs discord.public_key and http.listen for the interactions endpoint")}
 	}
-	lib, err := d.open(ctx, e, false)
+	// Replicas starting together migrate once: Migrate holds a lock.
+	d.migrate = true
+	lib, err := d.openLogged(ctx, e, log, false)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
+	// With a shared store, articles added by other processes reach this
+	// index through the store's log.
+	followCtx, stopFollow := context.WithCancel(ctx)
+	followDone := make(chan struct{})
+	go func() { defer close(followDone); lib.Follow(followCtx) }()
+	defer func() { stopFollow(); <-followDone }()
 	// The command line's ingest, export, stats and reindex on this folder run
 	// here while the bot holds it. Its Close is deferred after lib.Close's,
 	// so the commands have stopped when the library closes.
@@ -88,6 +98,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		RequestTimeout: cfg.Limits.RequestTimeout,
 		RatePerMinute:  cfg.Limits.RatePerMinute,
 		Metrics:        m,
+		Shared:         shared(lib),
 		Fetch:          f,
 	}, svc, log)
 	if err != nil {
@@ -109,14 +120,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			srv.Close()
 		}
 		if ctx.Err() != nil {
-			// Stopped while starting (SIGTERM, or a test's cancel on a busy
-			// machine): a clean shutdown, not a failure.
+			// Stopped while starting (a signal before the gateway was
+			// ready): a clean stop, not a failure.
+			log.Info("stopped while starting")
 			return b.Stop(10 * time.Second)
 		}
 		return err
 	}
-	waitDigests := runDigests(ctx, digests)
-	waitFeeds := runFeeds(ctx, svc, log)
+	lease := leases(lib, cfg.Store.LeaseTTL, log)
+	waitDigests := runDigests(ctx, digests, lease)
+	waitFeeds := runFeeds(ctx, svc, lease, log)
 	log.Info("newsbot is serving", "data", d.data, "articles", lib.Store.Count())
 	<-ctx.Done()
 	log.Info("shutting down: finishing the interactions in flight")
@@ -128,6 +141,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	cancel()
 	return b.Stop(10 * time.Second)
+}
+
+// shared is the library's store as state the replicas share, nil for the
+// embedded store.
+func shared(lib *ingest.Library) store.Shared {
+	sh, _ := lib.Store.(store.Shared)
+	return sh
 }
 
 // startHTTP opens the HTTP servers the config asks for: http.listen with

@@ -37,7 +37,7 @@ type AnnounceFunc func(ctx context.Context, channelID string, arts []*news.Artic
 
 // Options configure a Poller. Store, Sink and Fetcher are required.
 type Options struct {
-	Store   *store.Store
+	Store   store.Backend
 	Sink    Sink
 	Fetcher *fetch.Fetcher
 	// Feeds are the feeds of the configuration file.
@@ -59,7 +59,7 @@ type Options struct {
 // Poller polls feeds and keeps their state in the store. Its methods are safe
 // for concurrent use; polls themselves run one at a time.
 type Poller struct {
-	store   *store.Store
+	store   store.Backend
 	sink    Sink
 	fetcher *fetch.Fetcher
 	log     *slog.Logger
@@ -68,15 +68,78 @@ type Poller struct {
 	after   func(time.Duration) <-chan time.Time
 	jitter  func(time.Duration) time.Duration
 
-	mu       sync.Mutex // guards feeds, order and announce
+	mu       sync.Mutex // guards feeds, order, config and announce
 	feeds    map[string]*State
 	order    []string
+	config   []config.Feed
 	announce AnnounceFunc
 
 	// pollMu lets one poll run at a time, so the dedupe index and the
 	// library see one writer.
 	pollMu sync.Mutex
 	wake   chan struct{}
+}
+
+// load reads the feeds' state from the store and applies the configured
+// feeds over it. New does it; Run does it again when it starts, because with
+// a shared store another process may have polled the feeds (or added and
+// removed some) while this one was not the poller.
+func (p *Poller) load(cfg []config.Feed) error {
+	stored := map[string]*State{}
+	var storedKeys []string
+	err := p.store.ListJSON(bucket, "", func(k string, raw []byte) error {
+		st := new(State)
+		if err := json.Unmarshal(raw, st); err != nil {
+			// Keep the record (it is not overwritten unless the feed is
+			// configured again) and go on with the other feeds.
+			p.log.Warn("unreadable feed state; the feed starts afresh", "key", k, "err", err)
+			return nil
+		}
+		stored[k] = st
+		storedKeys = append(storedKeys, k)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("feeds: reading feed state: %w", err)
+	}
+
+	feeds := map[string]*State{}
+	var order []string
+	for i, c := range cfg {
+		f, err := FromConfig(c).normalize()
+		if err != nil {
+			return fmt.Errorf("feeds[%d]: %w", i, err)
+		}
+		k := key(f.Guild, f.URL)
+		if st, ok := feeds[k]; ok {
+			st.merge(f)
+			continue
+		}
+		st := stored[k]
+		if st == nil {
+			st = &State{}
+		}
+		st.Channels = nil // the file decides a config feed's channels
+		st.apply(f)
+		st.FromConfig = true
+		feeds[k] = st
+		order = append(order, k)
+	}
+	slices.Sort(storedKeys)
+	for _, k := range storedKeys {
+		st := stored[k]
+		if _, ok := feeds[k]; ok || !st.Added {
+			continue // configured (done above), or a config feed no longer in the file
+		}
+		st.FromConfig = false
+		feeds[k] = st
+		order = append(order, k)
+	}
+
+	p.mu.Lock()
+	p.feeds, p.order, p.config = feeds, order, cfg
+	p.mu.Unlock()
+	return nil
 }
 
 // ItemError is an item that could not become an article.
@@ -143,55 +206,9 @@ func New(opt Options) (*Poller, error) {
 		}
 	}
 
-	stored := map[string]*State{}
-	var storedKeys []string
-	err := p.store.ListJSON(bucket, "", func(k string, raw []byte) error {
-		st := new(State)
-		if err := json.Unmarshal(raw, st); err != nil {
-			// Keep the record (it is not overwritten unless the feed is
-			// configured again) and go on with the other feeds.
-			p.log.Warn("unreadable feed state; the feed starts afresh", "key", k, "err", err)
-			return nil
-		}
-		stored[k] = st
-		storedKeys = append(storedKeys, k)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("feeds: reading feed state: %w", err)
+	if err := p.load(opt.Feeds); err != nil {
+		return nil, err
 	}
-
-	for i, c := range opt.Feeds {
-		f, err := FromConfig(c).normalize()
-		if err != nil {
-			return nil, fmt.Errorf("feeds[%d]: %w", i, err)
-		}
-		k := key(f.Guild, f.URL)
-		if st, ok := p.feeds[k]; ok {
-			st.merge(f)
-			continue
-		}
-		st := stored[k]
-		if st == nil {
-			st = &State{}
-		}
-		st.Channels = nil // the file decides a config feed's channels
-		st.apply(f)
-		st.FromConfig = true
-		p.feeds[k] = st
-		p.order = append(p.order, k)
-	}
-	slices.Sort(storedKeys)
-	for _, k := range storedKeys {
-		st := stored[k]
-		if _, ok := p.feeds[k]; ok || !st.Added {
-			continue // configured (done above), or a config feed no longer in the file
-		}
-		st.FromConfig = false
-		p.feeds[k] = st
-		p.order = append(p.order, k)
-	}
-
 	// Feeds that are due (or were never polled) are polled as soon as Run
 	// starts: one after another, so a restart does not hit them all at
 	// once, and the jitter of each next poll spreads them from then on.
@@ -346,6 +363,14 @@ func (p *Poller) PollOnce(ctx context.Context) ([]Result, error) {
 // Failures are logged and reported through OnPoll; they do not stop it.
 func (p *Poller) Run(ctx context.Context) error {
 	const idle = time.Hour // with no feed to wait for, look again now and then
+	p.pollMu.Lock()
+	p.mu.Lock()
+	cfg := p.config
+	p.mu.Unlock()
+	if err := p.load(cfg); err != nil {
+		p.log.Warn("cannot read the feed state again; going on with what this process knows", "err", err)
+	}
+	p.pollMu.Unlock()
 	for {
 		if ctx.Err() != nil {
 			return nil

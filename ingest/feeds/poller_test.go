@@ -651,3 +651,57 @@ func TestRun(t *testing.T) {
 		t.Fatal("Run did not stop")
 	}
 }
+
+// TestRunReadsStateAgain: a poller made before another one polled (a replica
+// taking the polling lease over from one that died) starts from the stored
+// state, not from what it read at its start: nothing is added or announced
+// twice, and the server's ETag is used.
+func TestRunReadsStateAgain(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	arts := articles(t, 3)
+	var items []item
+	for i, a := range arts {
+		items = append(items, fromArticle(a, fmt.Sprint("w-", i), nil))
+	}
+	h.site.set("/feed", "application/rss+xml", rssDoc("Wire", items))
+	cfg := feedCfg(h.url("/feed"))
+	cfg.Channel = "900"
+	polled := make(chan feeds.Result, 8)
+	later := h.poller([]config.Feed{cfg}, func(o *feeds.Options) { o.OnPoll = func(r feeds.Result) { polled <- r } })
+	first := h.poller([]config.Feed{cfg})
+	if r := h.pollOnce(first)[0]; r.New != len(arts) || r.Announced == 0 {
+		t.Fatalf("first poller: %+v", r)
+	}
+	announced := len(h.announcements())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- later.Run(ctx) }()
+	// The stored state says when the feed is due: not now.
+	select {
+	case d := <-h.clock.waits:
+		if d != cfg.Every {
+			t.Errorf("the later poller waits %s, want %s", d, cfg.Every)
+		}
+	case r := <-polled:
+		t.Fatalf("the later poller polled at once, as if the feed were new: %+v", r)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run does not wait")
+	}
+	h.clock.Advance(cfg.Every)
+	h.clock.fire <- h.clock.Now()
+	select {
+	case r := <-polled:
+		if r.Err != nil || !r.NotModified || r.New != 0 {
+			t.Errorf("the later poller's first poll: %+v", r)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no poll")
+	}
+	cancel()
+	<-done
+	if n := len(h.announcements()); n != announced {
+		t.Errorf("%d announcements after the takeover, %d before", n, announced)
+	}
+}

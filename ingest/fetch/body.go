@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/encoding"
 
 	"github.com/newsbot/newsbot/news"
+	textcharset "github.com/newsbot/newsbot/news/charset"
 )
 
 // kind is what a response's content type makes of it.
@@ -176,49 +177,46 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // xmlDeclRE finds the encoding named in an XML declaration.
 var xmlDeclRE = regexp.MustCompile(`^(\s*<\?xml\s[^>]*?encoding\s*=\s*)(?:"([^"]*)"|'([^']*)')`)
 
-// decode turns a body into UTF-8. The encoding comes from a byte order mark,
-// then the Content-Type charset, then the document itself (an HTML meta tag,
-// an XML declaration), then a guess: UTF-8 if valid, else Windows-1252.
+// decode turns a body into UTF-8. Pages and text are read as a person would
+// (news/charset: a byte order mark, UTF-8 bytes, the Content-Type charset,
+// the page's own declaration, a detector); JSON is UTF-8 by definition;
+// XML takes a byte order mark, the Content-Type charset, then its
+// declaration, else UTF-8.
 func decode(body []byte, contentType string, k kind) ([]byte, string) {
-	var enc encoding.Encoding
-	var name string
-	switch {
-	case k == kindHTML:
-		var certain bool
-		enc, name, certain = charset.DetermineEncoding(body, contentType)
-		// DetermineEncoding looks at the first kilobyte only, and falls back
-		// to Windows-1252 when that is plain ASCII; a page that is valid
-		// UTF-8 throughout is UTF-8.
-		if !certain && name == "windows-1252" && utf8.Valid(body) {
-			enc, name = nil, "utf-8"
-		}
-	case k == kindJSON:
+	switch k {
+	case kindJSON:
 		// JSON is UTF-8 by definition (RFC 8259); a label saying otherwise
 		// is more likely wrong than the bytes.
-		name = "utf-8"
-	default:
-		if bytes.HasPrefix(body, utf8BOM) || bytes.HasPrefix(body, []byte{0xfe, 0xff}) || bytes.HasPrefix(body, []byte{0xff, 0xfe}) {
-			enc, name, _ = charset.DetermineEncoding(body, "")
-			break
+		out := bytes.TrimPrefix(body, utf8BOM)
+		if !utf8.Valid(out) {
+			out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
 		}
+		return out, "utf-8"
+	case kindXML:
+		return decodeXML(body, contentType)
+	}
+	out, res := textcharset.Decode(body, contentType, k == kindHTML)
+	return out, res.Name
+}
+
+func decodeXML(body []byte, contentType string) ([]byte, string) {
+	var enc encoding.Encoding
+	var name string
+	if bytes.HasPrefix(body, utf8BOM) || bytes.HasPrefix(body, []byte{0xfe, 0xff}) || bytes.HasPrefix(body, []byte{0xff, 0xfe}) {
+		enc, name, _ = charset.DetermineEncoding(body, "")
+	}
+	if enc == nil {
 		if _, params, err := mime.ParseMediaType(contentType); err == nil && params["charset"] != "" {
 			enc, name = charset.Lookup(params["charset"])
 		}
-		if enc == nil && k == kindXML {
-			if m := xmlDeclRE.FindSubmatch(body[:min(len(body), 256)]); m != nil {
-				enc, name = charset.Lookup(string(m[2]) + string(m[3]))
-			}
-			if enc == nil {
-				name = "utf-8" // XML's default
-			}
+	}
+	if enc == nil {
+		if m := xmlDeclRE.FindSubmatch(body[:min(len(body), 256)]); m != nil {
+			enc, name = charset.Lookup(string(m[2]) + string(m[3]))
 		}
-		if enc == nil && name == "" {
-			if utf8.Valid(body) {
-				name = "utf-8"
-			} else {
-				enc, name = charset.Lookup("windows-1252")
-			}
-		}
+	}
+	if enc == nil {
+		name = "utf-8" // XML's default
 	}
 	out := body
 	if enc != nil && enc != encoding.Nop && name != "utf-8" {
@@ -230,13 +228,8 @@ func decode(body []byte, contentType string, k kind) ([]byte, string) {
 	if !utf8.Valid(out) {
 		out = []byte(strings.ToValidUTF8(string(out), "\uFFFD"))
 	}
-	if k == kindXML {
-		// The body is UTF-8 now; a declaration still naming the old
-		// encoding would make an XML parser decode it a second time.
-		out = xmlDeclRE.ReplaceAll(out, []byte(`${1}"UTF-8"`))
-	}
-	if name == "" {
-		name = "utf-8"
-	}
+	// The body is UTF-8 now; a declaration still naming the old encoding
+	// would make an XML parser decode it a second time.
+	out = xmlDeclRE.ReplaceAll(out, []byte(`${1}"UTF-8"`))
 	return out, name
 }

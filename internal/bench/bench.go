@@ -26,6 +26,16 @@ type Options struct {
 	// Serve runs the serving half (Serve) elsewhere, in a fresh process;
 	// nil runs it here.
 	Serve func(dir string) (*ServeResult, error)
+	// Open opens the data folder; nil opens it with its embedded store
+	// (ingest.Open). The PostgreSQL bench opens it over the database.
+	Open func(ctx context.Context, dir string) (*ingest.Library, error)
+}
+
+func (o Options) open(ctx context.Context, dir string) (*ingest.Library, error) {
+	if o.Open != nil {
+		return o.Open(ctx, dir)
+	}
+	return ingest.Open(ctx, dir, nil)
 }
 
 // Latency is a distribution of one kind of request, in milliseconds.
@@ -80,7 +90,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		defer os.RemoveAll(dir)
 	}
-	lib, err := ingest.Open(ctx, dir, nil)
+	lib, err := o.open(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +134,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	res.IngestSeconds = time.Since(start).Seconds()
 	os.Remove(corpus)
 	res.IngestPerSecond = float64(o.Articles) / res.IngestSeconds
+	// The store's own measure: a file's size, or a database's.
+	storeBytes := lib.Store.Size()
 	if err := lib.Close(); err != nil {
 		return nil, err
 	}
@@ -143,7 +155,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		res.merge(sr)
 	}
-	res.StoreBytes, res.IndexBytes = sr0(dir)
+	res.StoreBytes, res.IndexBytes = storeBytes, indexBytes(dir)
 	res.DiskRatio = float64(res.StoreBytes+res.IndexBytes) / float64(res.RawBytes)
 	return res, nil
 }
@@ -177,7 +189,7 @@ func Serve(ctx context.Context, dir string, o Options) (*ServeResult, error) {
 	}
 	res := &Result{}
 	start := time.Now()
-	lib, err := ingest.Open(ctx, dir, nil)
+	lib, err := o.open(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -192,21 +204,18 @@ func Serve(ctx context.Context, dir string, o Options) (*ServeResult, error) {
 	return &ServeResult{ColdOpenMS: cold, Search: res.Search, Ask: res.Ask, Quotes: res.Quotes, Suggest: res.Suggest, PeakRSSMB: peakRSSMB()}, nil
 }
 
-// sr0 measures the store and index on disk.
-func sr0(dir string) (store, index int64) {
-	size := func(root string) int64 {
-		var n int64
-		_ = filepath.WalkDir(root, func(_ string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				if fi, err := d.Info(); err == nil {
-					n += fi.Size()
-				}
+// indexBytes measures the index on disk.
+func indexBytes(dir string) int64 {
+	var n int64
+	_ = filepath.WalkDir(filepath.Join(dir, "index"), func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
 			}
-			return nil
-		})
-		return n
-	}
-	return size(filepath.Join(dir, "newsbot.db")), size(filepath.Join(dir, "index"))
+		}
+		return nil
+	})
+	return n
 }
 
 // queries runs a mix of the four kinds of request, in turn, with words and

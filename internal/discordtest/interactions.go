@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -223,9 +224,14 @@ func (f *Fake) SendInteraction(i Interaction) (SentInteraction, error) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	targets := f.targetsLocked()
+	var targets []*gwSession
+	for _, s := range f.targetsLocked() {
+		if onShard(s.shard, i.Invoker.GuildID) {
+			targets = append(targets, s)
+		}
+	}
 	if len(targets) == 0 {
-		return SentInteraction{}, errors.New("discordtest: no gateway session to send the interaction to; open the bot's session and WaitReady first")
+		return SentInteraction{}, errors.New("discordtest: no gateway session (of the guild's shard) to send the interaction to; open the bot's session and WaitReady first")
 	}
 	payload := f.interactionPayloadLocked(i)
 	it := &interaction{
@@ -332,4 +338,21 @@ func (f *Fake) fillCommandIDLocked(data map[string]any, guildID string) {
 		}
 	}
 	data["id"] = f.newIDLocked()
+}
+
+// onShard reports whether a session identified with shard [id, count] gets a
+// guild's events: Discord sends them to shard (guild_id >> 22) % count, and
+// DMs to shard 0.
+func onShard(shard []int, guildID string) bool {
+	if len(shard) != 2 || shard[1] <= 1 {
+		return true
+	}
+	if guildID == "" {
+		return shard[0] == 0
+	}
+	id, err := strconv.ParseUint(guildID, 10, 64)
+	if err != nil {
+		return true
+	}
+	return int((id>>22)%uint64(shard[1])) == shard[0]
 }

@@ -477,6 +477,10 @@ type Fault struct {
 	Status     int           // 429, 502 or another error status
 	RetryAfter time.Duration // 429 only; default 50 ms
 	Global     bool          // 429 only: a global rate limit
+	// Skip lets this many matching requests through before the fault
+	// starts: a failure in the middle of a sequence, such as the second
+	// message of a digest.
+	Skip int
 }
 
 // InjectFault makes the next Count matching REST requests fail. A fault answers before
@@ -519,6 +523,10 @@ func (f *Fake) takeFault(c *call) *reply {
 	var ft *Fault
 	for i, cand := range f.faults {
 		if cand.Route == "" || cand.Route == c.op.key() {
+			if cand.Skip > 0 {
+				cand.Skip--
+				break
+			}
 			ft = cand
 			if cand.Count--; cand.Count == 0 {
 				f.faults = append(f.faults[:i:i], f.faults[i+1:]...)
@@ -667,9 +675,25 @@ func (f *Fake) commandJSON(cmd Command) map[string]any {
 }
 
 func hCreateMessage(f *Fake, c *call) reply {
-	m := f.createMessageLocked(c.params["channel_id"], "channel", "", obj(c.body), c.files)
+	body := obj(c.body)
+	// enforce_nonce: a message with the same nonce in the channel within a
+	// few minutes is not created again; Discord answers with the first.
+	nonce := fmt.Sprint(body["nonce"])
+	enforce, _ := body["enforce_nonce"].(bool)
+	if enforce && body["nonce"] != nil {
+		for _, old := range f.channelMsgs[c.params["channel_id"]] {
+			if old.Body != nil && fmt.Sprint(old.Body["nonce"]) == nonce && f.now().Sub(old.CreatedAt) < nonceWindow {
+				return reply{status: http.StatusOK, body: f.messageJSON(old)}
+			}
+		}
+	}
+	m := f.createMessageLocked(c.params["channel_id"], "channel", "", body, c.files)
 	return reply{status: http.StatusOK, body: f.messageJSON(m)}
 }
+
+// nonceWindow is how long Discord remembers an enforced nonce ("the past few
+// minutes"); the fake keeps it for five.
+const nonceWindow = 5 * time.Minute
 
 // createMessageLocked stores a new message; f.mu must be held.
 func (f *Fake) createMessageLocked(channelID, kind, interactionID string, body map[string]any, files []Attachment) *message {

@@ -278,3 +278,49 @@ func TestRESTInteractionWebhooks(t *testing.T) {
 		tr.expect(t, RuleUnimplemented, `"content"`)
 	})
 }
+
+func TestEnforceNonce(t *testing.T) {
+	f := New(t)
+	s, err := f.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ch = "100000000000000010"
+	post := func(nonce string, enforce bool) string {
+		t.Helper()
+		body := map[string]any{"content": "digest part", "nonce": nonce, "enforce_nonce": enforce, "allowed_mentions": map[string]any{"parse": []any{}}}
+		var m struct{ ID string }
+		raw, err := s.RequestWithBucketID("POST", f.URL()+"/api/v10/channels/"+ch+"/messages", body, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m.ID
+	}
+	steps := []struct {
+		nonce   string
+		enforce bool
+		same    bool // the answer is the first message again
+	}{
+		{"d-1", true, false},
+		{"d-1", true, true},   // a retry of the same part
+		{"d-2", true, false},  // the next part
+		{"d-1", false, false}, // not enforced: a new message
+	}
+	first := ""
+	for i, st := range steps {
+		id := post(st.nonce, st.enforce)
+		if i == 0 {
+			first = id
+		}
+		if (id == first) != st.same && i > 0 {
+			t.Errorf("step %d: id %s, first %s, want same %v", i, id, first, st.same)
+		}
+	}
+	if n := len(f.Messages(ch)); n != 3 {
+		t.Errorf("%d messages in the channel, want 3", n)
+	}
+	f.AssertNoViolations(t)
+}

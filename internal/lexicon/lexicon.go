@@ -90,6 +90,10 @@ func load() {
 	})
 }
 
+// Load decompresses the table now rather than on first use: a server calls
+// it at start so that its first question does not wait for it.
+func Load() { load() }
+
 // line returns the table's line for key, without the key, or "".
 func line(key string) (string, bool) {
 	load()
