@@ -93,6 +93,11 @@ func (l *Linear) fits(n int) bool {
 	return len(l.Weights) == n && len(l.Means) == n && len(l.Scales) == n
 }
 
+// Abstains reports whether the best candidate is too unlikely to answer:
+// under the threshold, or ruled out (Prob 0: its article holds too little of
+// the question).
+func (m *Model) Abstains(r Ranked) bool { return r.Prob == 0 || r.Prob < m.Threshold }
+
 // Ranked is a question's candidates in order, best first, with the
 // probability that the best one answers.
 type Ranked struct {

@@ -89,7 +89,7 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 	}
 	model := answer.Default
 	ranked := model.Rank(xs)
-	if ranked.Prob < model.Threshold {
+	if model.Abstains(ranked) {
 		res.Abstained = true
 		res.Related = arts[:min(len(arts), askRelated)]
 		return res, nil
