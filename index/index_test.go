@@ -140,24 +140,6 @@ func TestBadQueries(t *testing.T) {
 	}
 }
 
-type qaItem struct {
-	ID       string   `json:"id"`
-	Question string   `json:"question"`
-	Answers  []string `json:"answers"`
-	URL      string   `json:"url"`
-	Title    string   `json:"title"`
-}
-
-func normalise(s string) string {
-	r := strings.NewReplacer("\u2019", "'", "\u201c", `"`, "\u201d", `"`, "\u2013", "-", "\u2014", "-")
-	return strings.ToLower(strings.Join(strings.Fields(r.Replace(s)), " "))
-}
-
-// TestAskDevSet holds Ask to its figures on the development questions, so a
-// change that loses answers fails here before it reaches the scorer.
-// The development questions are scored by package answer (TestTrain), whose
-// model they fit.
-
 func TestAskVerbatimAndAbstain(t *testing.T) {
 	lib := library(t)
 	res, err := lib.Index.Ask(context.Background(), "Where will NATO coordinate security assistance for Ukraine from?", index.Scope{})
