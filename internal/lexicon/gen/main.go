@@ -91,17 +91,7 @@ func run(dir, out string) error {
 		file   string
 		letter string
 	}{{"index.noun", "n"}, {"index.verb", "v"}, {"index.adj", "a"}, {"index.adv", "r"}} {
-		f, err := os.Open(filepath.Join(dir, p.file))
-		if err != nil {
-			return fmt.Errorf("gen: %w", err)
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			line := sc.Text()
-			if strings.HasPrefix(line, " ") {
-				continue
-			}
+		err := eachLine(filepath.Join(dir, p.file), func(line string) {
 			fs := strings.Fields(line)
 			lemma := fs[0]
 			nptr, _ := strconv.Atoi(fs[3])
@@ -130,15 +120,15 @@ func run(dir, out string) error {
 			key := strings.ReplaceAll(lemma, "_", " ")
 			multi := strings.Contains(key, " ")
 			if multi && proper == 0 {
-				continue
+				return
 			}
 			if strings.ContainsAny(key, "0123456789") && !multi && proper == 0 && len(common) == 0 {
-				continue
+				return
 			}
 			e := get(key)
 			e.proper |= proper
 			if len(common) == 0 || multi {
-				continue
+				return
 			}
 			e.pos |= common[0].pos
 			if p.letter == "n" && e.field == "" {
@@ -172,22 +162,16 @@ func run(dir, out string) error {
 					}
 				}
 			}
-		}
-		f.Close()
-		if err := sc.Err(); err != nil {
-			return fmt.Errorf("gen: %s: %w", p.file, err)
+		})
+		if err != nil {
+			return err
 		}
 	}
 	for _, exc := range []string{"noun.exc", "verb.exc", "adj.exc", "adv.exc"} {
-		f, err := os.Open(filepath.Join(dir, exc))
-		if err != nil {
-			return fmt.Errorf("gen: %w", err)
-		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			fs := strings.Fields(sc.Text())
+		err := eachLine(filepath.Join(dir, exc), func(line string) {
+			fs := strings.Fields(line)
 			if len(fs) < 2 || !single(fs[0]) {
-				continue
+				return
 			}
 			e := get(fs[0])
 			for _, b := range fs[1:] {
@@ -195,8 +179,10 @@ func run(dir, out string) error {
 					e.base = append(e.base, b)
 				}
 			}
+		})
+		if err != nil {
+			return err
 		}
-		f.Close()
 	}
 	keys := make([]string, 0, len(entries))
 	for k := range entries {
@@ -260,19 +246,8 @@ func classOf(lexfile int) int {
 }
 
 func readData(path string, pos int, into map[string]*synset) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("gen: %w", err)
-	}
-	defer f.Close()
 	letter := map[int]string{noun: "n", verb: "v", adj: "a", adv: "r"}[pos]
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, " ") {
-			continue
-		}
+	return eachLine(path, func(line string) {
 		if i := strings.Index(line, " | "); i >= 0 {
 			line = line[:i]
 		}
@@ -303,8 +278,28 @@ func readData(path string, pos int, into map[string]*synset) error {
 			i += 4
 		}
 		into[letter+fs[0]] = s
+	})
+}
+
+// eachLine calls fn with every line of a WordNet file but the licence lines
+// that open the data and index files (they start with a space).
+func eachLine(path string, fn func(line string)) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("gen: %w", err)
 	}
-	return sc.Err()
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if line := sc.Text(); line != "" && !strings.HasPrefix(line, " ") {
+			fn(line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("gen: %s: %w", path, err)
+	}
+	return nil
 }
 
 // lexnames are WordNet's lexicographer files, by number (lexnames(5WN)),
