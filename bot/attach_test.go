@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/config"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/ingest/fetch"
 	"github.com/newsbot/newsbot/internal/discordtest"
 )
@@ -71,9 +72,15 @@ func TestAttachmentsGoThroughTheFetcher(t *testing.T) {
 	// allows 127.0.0.1 explicitly, as an operator would have to.
 	f := fetch.New(config.Fetch{AllowHosts: []string{"127.0.0.1"}})
 	f.SetResolver(mapDNS{"cdn.discordapp.com": "127.0.0.1", "media.discordapp.net": "10.20.30.40"})
-	h := start(t, Options{Fetch: f})
-	// A guild of its own: the library is shared by the package's tests, and
-	// the article added here must not answer their questions.
+	// A library of its own, empty: the articles added here must not answer
+	// other tests' questions, nor be found stored by this test's next run
+	// (-count).
+	lib, err := ingest.Open(context.Background(), t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	h := startWith(t, lib, Options{Fetch: f})
 	mod := moderator("100000000000000003")
 	size := len(article)
 
