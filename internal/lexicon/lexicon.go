@@ -5,21 +5,22 @@
 // wordnet-base by ./gen and embedded; see LICENSE.wordnet.
 package lexicon
 
-//go:generate go run ./gen -wordnet /usr/share/wordnet -out wordnet.tsv.gz
+//go:generate go run ./gen -wordnet /usr/share/wordnet -out wordnet.tsv
 
 import (
-	"bytes"
-	"compress/gzip"
 	_ "embed"
-	"io"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 )
 
-//go:embed wordnet.tsv.gz
-var tableGz []byte
+// The table is embedded as text, not compressed: a command-line question
+// pays for loading it, and unpacking took most of that (the binary is about
+// 3 MB larger for it; git stores it compressed anyway).
+//
+//go:embed wordnet.tsv
+var tableText string
 
 // POSSet is a set of parts of speech.
 type POSSet uint8
@@ -66,23 +67,15 @@ var table struct {
 
 func load() {
 	table.once.Do(func() {
-		zr, err := gzip.NewReader(bytes.NewReader(tableGz))
-		if err != nil {
-			panic("lexicon: embedded table: " + err.Error())
-		}
-		raw, err := io.ReadAll(zr)
-		if err != nil {
-			panic("lexicon: embedded table: " + err.Error())
-		}
-		table.text = string(raw)
-		n := bytes.Count(raw, []byte{'\n'})
-		table.lines = make([]uint32, 0, n)
-		for i := 0; i < len(raw); {
-			j := bytes.IndexByte(raw[i:], '\n')
+		t := tableText
+		table.text = t
+		table.lines = make([]uint32, 0, strings.Count(t, "\n"))
+		for i := 0; i < len(t); {
+			j := strings.IndexByte(t[i:], '\n')
 			if j < 0 {
-				j = len(raw) - i
+				j = len(t) - i
 			}
-			if raw[i] != '#' {
+			if t[i] != '#' {
 				table.lines = append(table.lines, uint32(i))
 			}
 			i += j + 1
@@ -90,8 +83,8 @@ func load() {
 	})
 }
 
-// Load decompresses the table now rather than on first use: a server calls
-// it at start so that its first question does not wait for it.
+// Load indexes the table now rather than on first use: a server calls it at
+// start so that its first question does not wait for it.
 func Load() { load() }
 
 // line returns the table's line for key, without the key, or "".

@@ -3,12 +3,11 @@
 // of speech, the semantic field of its first noun sense, the classes of the
 // proper names it spells, and its synonyms, derivations and hypernyms.
 //
-//	go run ./internal/lexicon/gen -wordnet /usr/share/wordnet -out internal/lexicon/wordnet.tsv.gz
+//	go run ./internal/lexicon/gen -wordnet /usr/share/wordnet -out internal/lexicon/wordnet.tsv
 package main
 
 import (
 	"bufio"
-	"compress/gzip"
 	"flag"
 	"fmt"
 	"log"
@@ -55,7 +54,7 @@ type pointer struct {
 
 func main() {
 	dir := flag.String("wordnet", "/usr/share/wordnet", "WordNet 3.0 dict folder")
-	out := flag.String("out", "wordnet.tsv.gz", "table to write")
+	out := flag.String("out", "wordnet.tsv", "table to write")
 	flag.Parse()
 	if err := run(*dir, *out); err != nil {
 		log.Fatal(err)
@@ -193,8 +192,7 @@ func run(dir, out string) error {
 	if err != nil {
 		return fmt.Errorf("gen: %w", err)
 	}
-	zw, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
-	w := bufio.NewWriter(zw)
+	w := bufio.NewWriter(f)
 	fmt.Fprintln(w, "# WordNet 3.0 (c) 2006 Princeton University, see LICENSE.wordnet; made by internal/lexicon/gen")
 	for _, k := range keys {
 		e := entries[k]
@@ -202,9 +200,6 @@ func run(dir, out string) error {
 			list(e.syn), list(e.der), list(e.hyp), list(e.base))
 	}
 	if err := w.Flush(); err != nil {
-		return fmt.Errorf("gen: %w", err)
-	}
-	if err := zw.Close(); err != nil {
 		return fmt.Errorf("gen: %w", err)
 	}
 	return f.Close()
