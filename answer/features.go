@@ -2,7 +2,7 @@ package answer
 
 // FeatureVersion changes whenever a feature's meaning changes, so a model
 // fitted on other features is refused (see Load).
-const FeatureVersion = 5
+const FeatureVersion = 6
 
 // The features of a candidate sentence, by index in a feature vector.
 const (
@@ -40,6 +40,8 @@ const (
 	FTypeCount            // how many things of the kind asked for the sentence holds (a list holds many)
 	FPosition             // 1 for the article's first sentence, falling with distance from the top
 	FQuoteLex             // quote_asked × lex: the speaker's quote on the question's topic
+	FAlias                // the question's names the sentence gives in another form ("Boston University" for "BU")
+	FCoref                // the question's names the sentence's pronouns stand for ("he" for "Sanders")
 	NumFeatures
 )
 
@@ -49,6 +51,7 @@ var FeatureNames = []string{
 	"type", "type_near", "type_head", "type_general", "quote", "quote_asked", "lead", "pronoun_led",
 	"short", "acronym", "lex_type", "near_type", "lex_type_near", "type_person", "type_place",
 	"type_number", "type_date", "type_unit", "window", "paragraph", "window_type", "entity_context", "head", "type_count", "position", "quote_lex",
+	"alias", "coref",
 }
 
 // Evidence computes the answer-type features of a sentence for a question,

@@ -399,8 +399,24 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 	}
 	var sents []sentence
 	index := 0
+	// Every sentence, in order, for the names the article gives and the
+	// pronouns that stand for them.
+	var all []string
+	paraSpans := make([][]news.Span, len(a.Paragraphs))
 	for pi, p := range a.Paragraphs {
-		spans := news.Sentences(p)
+		paraSpans[pi] = news.Sentences(p)
+		for _, sp := range paraSpans[pi] {
+			all = append(all, p[sp.Start:sp.End])
+		}
+	}
+	refs := answer.Refer(q.text, all)
+	for w := range refs.Article {
+		if t, ok := q.termOf[w]; ok {
+			inArticle[t] = true
+		}
+	}
+	for pi, p := range a.Paragraphs {
+		spans := paraSpans[pi]
 		// Analysing text is the costliest step: a sentence is analysed
 		// only when it or a neighbour may hold a word of the question.
 		hit := make([]bool, len(spans))
@@ -557,6 +573,8 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 			x[answer.FBigram] = float64(s.pairs) / float64(len(m.pairs))
 		}
 		x[answer.FNear] = near / wtotal
+		x[answer.FAlias] = refWeight(q, refs.Alias[s.index], s.matched, weight) / wtotal
+		x[answer.FCoref] = refWeight(q, refs.Coref[s.index], s.matched, weight) / wtotal
 		x[answer.FCoverage] = coverage
 		x[answer.FArticle] = artScore
 		x[answer.FRank] = float64(rank)
@@ -600,6 +618,18 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 		out = append(out, Candidate{Text: s.text, Article: a, Features: x, para: s.para, firstMatch: max(s.firstMatch, 0)})
 	}
 	return out
+}
+
+// refWeight is the weight of the question's words that a sentence names in
+// another form (words: lower-case question words), beyond those it holds.
+func refWeight(q question, words map[string]bool, matched map[string]bool, weight func(string) float64) float64 {
+	w := 0.0
+	for word := range words {
+		if t, ok := q.termOf[word]; ok && !matched[t] {
+			w += weight(t)
+		}
+	}
+	return w
 }
 
 // trimAnswer cuts a sentence over MaxAnswerRunes to a window around its first

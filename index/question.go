@@ -14,7 +14,10 @@ type question struct {
 	text  string
 	terms []string          // distinct stems, in order
 	words map[string]string // stem -> the question's word, lower-case
-	names map[string]bool   // stems of capitalised words after the first word
+	// termOf maps the question's words, lower-case and without a
+	// possessive, to their terms.
+	termOf map[string]string
+	names  map[string]bool // stems of capitalised words after the first word
 	// lowerWords are the question's words, lower-cased, unstemmed.
 	lowerWords map[string]bool
 	// pred and head are the stems of Question.Pred and Question.Head.
@@ -30,7 +33,7 @@ var questionNoise = map[string]bool{
 }
 
 func (ix *Index) parseQuestion(text string) question {
-	q := question{Question: answer.Analyse(text), text: text, names: map[string]bool{}, words: map[string]string{}}
+	q := question{Question: answer.Analyse(text), text: text, names: map[string]bool{}, words: map[string]string{}, termOf: map[string]string{}}
 	lower := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(text)), "’", "'")
 	if q.Pred != "" {
 		q.pred = ix.stemWord(q.Pred)
@@ -51,6 +54,7 @@ func (ix *Index) parseQuestion(text string) question {
 		q.terms = append(q.terms, t.term)
 		word := text[t.start:t.end]
 		q.words[t.term] = strings.ToLower(word)
+		q.termOf[strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(word), "'s"), "’s")] = t.term
 		if t.start > 0 && word != "" && word[0] >= 'A' && word[0] <= 'Z' {
 			q.names[t.term] = true
 		}
