@@ -2,7 +2,7 @@ package answer
 
 // FeatureVersion changes whenever a feature's meaning changes, so a model
 // fitted on other features is refused (see Load).
-const FeatureVersion = 6
+const FeatureVersion = 7
 
 // The features of a candidate sentence, by index in a feature vector.
 const (
@@ -42,6 +42,7 @@ const (
 	FQuoteLex             // quote_asked × lex: the speaker's quote on the question's topic
 	FAlias                // the question's names the sentence gives in another form ("Boston University" for "BU")
 	FCoref                // the question's names the sentence's pronouns stand for ("he" for "Sanders")
+	FRefType              // (alias + coref) × type: the question's names, written otherwise, with the kind of answer asked for
 	NumFeatures
 )
 
@@ -51,7 +52,7 @@ var FeatureNames = []string{
 	"type", "type_near", "type_head", "type_general", "quote", "quote_asked", "lead", "pronoun_led",
 	"short", "acronym", "lex_type", "near_type", "lex_type_near", "type_person", "type_place",
 	"type_number", "type_date", "type_unit", "window", "paragraph", "window_type", "entity_context", "head", "type_count", "position", "quote_lex",
-	"alias", "coref",
+	"alias", "coref", "ref_type",
 }
 
 // Evidence computes the answer-type features of a sentence for a question,
@@ -119,6 +120,7 @@ func Interactions(x []float64) {
 	x[FLexTypeNear] = x[FLex] * x[FTypeNear]
 	x[FWindowType] = x[FWindow] * t
 	x[FQuoteLex] = x[FQuoteAsked] * x[FLex]
+	x[FRefType] = (x[FAlias] + x[FCoref]) * t
 }
 
 // acronym reports whether word (as typed, "BU") spells the initials of a
