@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/newsbot/newsbot/answer"
 	"github.com/newsbot/newsbot/index"
 	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/internal/sample"
@@ -163,5 +164,45 @@ func TestAskVerbatimAndAbstain(t *testing.T) {
 	}
 	if !res.Abstained {
 		t.Errorf("answered an unanswerable question: %+v", res.Answers[0].Text)
+	}
+}
+
+// TestAskNamesAsTyped checks that names typed as members type them reach the
+// sentences that spell them out: an acronym the article never writes, a
+// pronoun standing for the person the question names.
+func TestAskNamesAsTyped(t *testing.T) {
+	lib := library(t)
+	tests := []struct {
+		name, question, sentence string
+		feature                  int
+	}{
+		{"initials of the article's name", "which state had the highest youth suicide rate in the BU gun ownership study?",
+			"Professor Michael Siegel of Boston University", answer.FAlias},
+		{"a pronoun for the person asked about", "what did Bruce McArthur do for work besides selling socks?",
+			"He also ran a small landscaping business.", answer.FCoref},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cands, err := lib.Index.AskCandidates(context.Background(), tt.question, index.Scope{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, c := range cands {
+				if !strings.HasPrefix(c.Text, tt.sentence) {
+					continue
+				}
+				found = true
+				if c.Features[tt.feature] <= 0 {
+					t.Errorf("%q: %s is %v", c.Text, answer.FeatureNames[tt.feature], c.Features[tt.feature])
+				}
+				if c.Features[answer.FMissingNames] != 0 {
+					t.Errorf("%q: the article misses %v of the question's names", c.Text, c.Features[answer.FMissingNames])
+				}
+			}
+			if !found {
+				t.Fatalf("no candidate starts %q", tt.sentence)
+			}
+		})
 	}
 }
