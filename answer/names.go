@@ -74,11 +74,29 @@ func Refer(question string, sents []string) References {
 	}
 	var names []*articleName
 	byKey := map[string]*articleName{}
+	personNouns := map[string]bool{}
+	personNoun := func(w string) bool {
+		p, ok := personNouns[w]
+		if !ok {
+			p = lexicon.IsPersonNoun(w)
+			personNouns[w] = p
+		}
+		return p
+	}
 	for i, s := range sents {
 		words := splitWords(s)
-		present := map[string]bool{}
-		for _, w := range words {
-			present[strings.ToLower(trimPossessive(w.text))] = true
+		var present map[string]bool // the sentence's words, lower-case, made when needed
+		holds := func(asked []string) bool {
+			if len(asked) == 0 {
+				return true // nothing to credit
+			}
+			if present == nil {
+				present = make(map[string]bool, len(words))
+				for _, w := range words {
+					present[strings.ToLower(trimPossessive(w.text))] = true
+				}
+			}
+			return holdsAny(present, asked)
 		}
 		named := map[*articleName]bool{}
 		var named1 []*articleName // in order of mention
@@ -91,14 +109,14 @@ func Refer(question string, sents []string) References {
 		}
 		for _, r := range capitalRuns(s, words) {
 			n := resolveRun(r, names, byKey)
-			if n == nil && r.common {
+			if n == nil && r.common && isCommonWord(r.words[0].text) {
 				if r.words = r.words[1:]; len(r.words) == 0 {
 					continue
 				}
 				n = resolveRun(r, names, byKey)
 			}
 			if n == nil {
-				n = newName(s, r, qwords)
+				n = newName(r, qwords)
 				if n == nil {
 					continue
 				}
@@ -116,7 +134,12 @@ func Refer(question string, sents []string) References {
 		}
 		// The sentence's pronouns and descriptions: "he" is the person
 		// last named, "the company" the organisation.
-		he, she, org := pronouns(words)
+		// Only a name the question asks about is worth resolving
+		// pronouns for: reading them is most of the cost.
+		var he, she, org bool
+		if askedSince(names, i-3) {
+			he, she, org = pronouns(words, personNoun)
+		}
 		if len(named1) == 1 && named1[0].kind == kindPerson && named1[0].gender == genderUnknown && he != she {
 			// "Jane Doe said she ...": the article gives her gender.
 			if he {
@@ -129,7 +152,7 @@ func Refer(question string, sents []string) References {
 			// "McArthur" after "Bruce McArthur" adds nothing to a
 			// question that says "McArthur": the sentence already
 			// holds a word of the name.
-			if holdsAny(present, n.asked) {
+			if holds(n.asked) {
 				continue
 			}
 			for _, w := range n.asked {
@@ -145,7 +168,7 @@ func Refer(question string, sents []string) References {
 			corefs = append(corefs, recent(names, i, kindOrg, false, false))
 		}
 		for _, n := range corefs {
-			if n == nil || named[n] || holdsAny(present, n.asked) {
+			if n == nil || named[n] || holds(n.asked) {
 				continue
 			}
 			for _, w := range n.asked {
@@ -154,6 +177,17 @@ func Refer(question string, sents []string) References {
 		}
 	}
 	return refs
+}
+
+// askedSince reports whether a name the question asks about was named in
+// sentence from or later.
+func askedSince(names []*articleName, from int) bool {
+	for _, n := range names {
+		if len(n.asked) > 0 && n.seen >= from {
+			return true
+		}
+	}
+	return false
 }
 
 func holdsAny(present map[string]bool, words []string) bool {
@@ -272,9 +306,9 @@ type nameRunAt struct {
 	words   []refWord // the name's words, connectors included
 	title   string    // a title right before ("Mr", "President"), lower-case
 	defines string    // the short form in brackets right after: "(NHS)"
-	// common is set when the run's first word starts the sentence and is
-	// a common word too ("Kino", "Will"): a name only if the article
-	// named it so before.
+	// common is set when the run's first word starts the sentence: if it
+	// is a common word too ("Kino", "Will"), it is a name only if the
+	// article named it so before.
 	common bool
 }
 
@@ -335,9 +369,7 @@ func capitalRuns(s string, words []refWord) []nameRunAt {
 				run = run[1:]
 				continue
 			}
-			if first && lexicon.IsWord(lw) && lexicon.NameClass(run[0].text) == lexicon.None {
-				r.common = true
-			}
+			r.common = first // whether it is a common word is asked only if need be
 			break
 		}
 		for len(run) > 0 && connectors[run[len(run)-1].text] {
@@ -419,7 +451,7 @@ func runLower(r nameRunAt) []string {
 // newName makes a name of a run not met before: its initials ("Boston
 // University": BU; "University of Hawaii": UH) are a short form of it, and a
 // run in capitals is its own short form.
-func newName(s string, r nameRunAt, qwords []questionWord) *articleName {
+func newName(r nameRunAt, qwords []questionWord) *articleName {
 	n := &articleName{lower: runLower(r), gender: genderOfTitle(r.title)}
 	if len(n.lower) == 0 {
 		return nil
@@ -446,22 +478,56 @@ func newName(s string, r nameRunAt, qwords []questionWord) *articleName {
 	} else if allUpper(written[0]) {
 		n.acronyms = append(n.acronyms, written[0])
 	}
-	nr := nameRun{start: r.words[0].start, end: r.words[len(r.words)-1].end, words: written}
-	switch c := classify(s, nr); {
-	case r.title != "" && !orgWords[written[len(written)-1]]:
-		n.kind = kindPerson
-	case c == lexicon.Person:
-		n.kind = kindPerson
-	case c == lexicon.Organization:
-		n.kind = kindOrg
-	}
+	n.kind = kindOf(written, r.title)
 	n.asked = appendAsked(nil, qwords, n)
 	return n
 }
 
+func isCommonWord(w string) bool {
+	return lexicon.IsWord(strings.ToLower(w)) && lexicon.NameClass(w) == lexicon.None
+}
+
+// kindOf tells a person from an organisation by the name's words alone (the
+// sentence's context, as classify reads it, costs regular expressions on
+// every name of every article ranked): a title makes a person, an
+// institution's word or capitals an organisation, WordNet knows famous
+// names, and a run of two or more other capitalised words is most often a
+// person.
+func kindOf(words []string, title string) nameKind {
+	last := words[len(words)-1]
+	if title != "" && !orgWords[last] {
+		return kindPerson
+	}
+	for _, w := range words {
+		if orgWords[w] {
+			return kindOrg
+		}
+	}
+	if len(words) == 1 {
+		// "Texas", "Paris": one word names a person at first mention
+		// seldom enough not to ask WordNet for every one.
+		if allUpper(last) {
+			return kindOrg
+		}
+		return kindOther
+	}
+	switch first(lexicon.NameClass(strings.Join(words, " "))) {
+	case lexicon.Person:
+		return kindPerson
+	case lexicon.Organization:
+		return kindOrg
+	case lexicon.Place:
+		return kindOther
+	}
+	if len(words) >= 2 && lexicon.NameClass(last)&lexicon.Place == 0 {
+		return kindPerson
+	}
+	return kindOther
+}
+
 // pronouns reports whether a sentence speaks of a man, a woman or an
 // organisation without naming them.
-func pronouns(words []refWord) (he, she, org bool) {
+func pronouns(words []refWord, personNoun func(string) bool) (he, she, org bool) {
 	for i, w := range words {
 		lw := strings.ToLower(w.text)
 		switch lw {
@@ -481,7 +547,7 @@ func pronouns(words []refWord) (he, she, org bool) {
 					he = true
 				case femaleNouns[next]:
 					she = true
-				case lexicon.IsPersonNoun(next) && !strings.HasSuffix(next, "s"):
+				case !strings.HasSuffix(next, "s") && personNoun(next):
 					he, she = true, true
 				}
 			}

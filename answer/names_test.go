@@ -1,9 +1,14 @@
 package answer
 
 import (
+	"encoding/csv"
 	"slices"
+	"strings"
 	"sort"
 	"testing"
+
+	"github.com/newsbot/newsbot/internal/sample"
+	"github.com/newsbot/newsbot/news"
 )
 
 func TestRefer(t *testing.T) {
@@ -102,4 +107,32 @@ func keys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// BenchmarkRefer reads the names of the sample's articles, as Ask does for
+// each of the articles it ranks.
+func BenchmarkRefer(b *testing.B) {
+	f, err := sample.FS().Open("wikinews/wikinews_2019.csv")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var docs [][]string
+	for _, row := range rows[1:min(len(rows), 41)] {
+		var all []string
+		for _, p := range strings.Split(row[3], "\n") {
+			for _, sp := range news.Sentences(p) {
+				all = append(all, p[sp.Start:sp.End])
+			}
+		}
+		docs = append(docs, all)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Refer("what did Bruce McArthur do for work besides selling socks in the BU study?", docs[i%len(docs)])
+	}
 }
