@@ -93,7 +93,7 @@ func Refer(question string, sents []string) References {
 			if present == nil {
 				present = make(map[string]bool, len(words))
 				for _, w := range words {
-					present[strings.ToLower(trimPossessive(w.text))] = true
+					present[Fold(strings.ToLower(trimPossessive(w.text)))] = true
 				}
 			}
 			return holdsAny(present, asked)
@@ -248,14 +248,14 @@ func questionNameWords(q string) []questionWord {
 		}
 		var run []string
 		for _, w := range words[i:j] {
-			lw := strings.ToLower(trimPossessive(w.text))
+			lw := Fold(strings.ToLower(trimPossessive(w.text)))
 			if !connectors[lw] && !questionStop[lw] {
 				run = append(run, lw)
 			}
 		}
 		for _, w := range words[i:j] {
 			t := trimPossessive(w.text)
-			lw := strings.ToLower(t)
+			lw := Fold(strings.ToLower(t))
 			if len([]rune(t)) < 2 || connectors[lw] || questionStop[lw] {
 				continue
 			}
@@ -440,7 +440,7 @@ func resolveRun(r nameRunAt, names []*articleName, byKey map[string]*articleName
 func runLower(r nameRunAt) []string {
 	var out []string
 	for _, w := range r.words {
-		lw := strings.ToLower(trimPossessive(w.text))
+		lw := Fold(strings.ToLower(trimPossessive(w.text)))
 		if !connectors[lw] {
 			out = append(out, lw)
 		}
@@ -464,7 +464,7 @@ func newName(r nameRunAt, qwords []questionWord) *articleName {
 			continue
 		}
 		written = append(written, t)
-		rr, _ := utf8.DecodeRuneInString(t)
+		rr, _ := utf8.DecodeRuneInString(Fold(t))
 		initials.WriteRune(rr)
 	}
 	if len(written) >= 2 {

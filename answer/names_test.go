@@ -3,8 +3,8 @@ package answer
 import (
 	"encoding/csv"
 	"slices"
-	"strings"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/newsbot/newsbot/internal/sample"
@@ -134,5 +134,16 @@ func BenchmarkRefer(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		Refer("what did Bruce McArthur do for work besides selling socks in the BU study?", docs[i%len(docs)])
+	}
+}
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"Erdoğan": "Erdogan", "Kīlauea": "Kilauea", "Gdańsk": "Gdansk", "Brudziński": "Brudzinski",
+		"Łódź": "Lodz", "ʻAkilisi Pōhiva": "Akilisi Pohiva", "Boston": "Boston", "Zürich": "Zurich",
+	} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/newsbot/newsbot/answer"
 	"github.com/newsbot/newsbot/internal/lexicon"
@@ -135,7 +136,7 @@ func (ix *Index) candidates(ctx context.Context, q question, scope Scope) ([]Can
 	if len(q.terms) == 0 {
 		return nil, nil, nil
 	}
-	idf, err := ix.idf(ctx, q.terms)
+	idf, accented, err := ix.idf(ctx, q)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -144,6 +145,9 @@ func (ix *Index) candidates(ctx context.Context, q question, scope Scope) ([]Can
 	// cost on a large index. Ranking sentences uses every word of the
 	// question and their related words.
 	words := retrievalTerms(q.terms, idf)
+	for v := range accented {
+		words = append(words, v)
+	}
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(termsQuery(words, 1.5))
 	bq.AddFilter(allOf((SearchOptions{Scope: scope}).scopeFilters()...)) // title and body: articles only
@@ -164,6 +168,9 @@ func (ix *Index) candidates(ctx context.Context, q question, scope Scope) ([]Can
 		return nil, nil, err
 	}
 	m := ix.newMatcher(q, idf)
+	for v, t := range accented {
+		m.to[v] = append(m.to[v], t)
+	}
 	var cands []Candidate
 	var arts []*news.Article
 	top := sr.Hits[0].Score
@@ -210,32 +217,88 @@ func termsQuery(words []string, titleBoost float64) query.Query {
 func round(f float64) float64 { return math.Round(f*1000) / 1000 }
 
 // idf weighs each question term by how rare it is among the articles, as BM25
-// does: a name found in three articles says more than "said".
-func (ix *Index) idf(ctx context.Context, terms []string) (map[string]float64, error) {
+// does: a name found in three articles says more than "said". A word of the
+// question that no article holds may be a name typed without its accents
+// ("Erdogan"): accented maps the indexed terms that are the same word with
+// them ("erdoğan") to the question's term.
+func (ix *Index) idf(ctx context.Context, q question) (idf map[string]float64, accented map[string]string, err error) {
 	adv, err := ix.b().Advanced()
 	if err != nil {
-		return nil, fmt.Errorf("index: idf: %w", err)
+		return nil, nil, fmt.Errorf("index: idf: %w", err)
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return nil, fmt.Errorf("index: idf: %w", err)
+		return nil, nil, fmt.Errorf("index: idf: %w", err)
 	}
 	defer r.Close()
 	n, err := ix.articleCount()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := make(map[string]float64, len(terms))
-	for _, t := range terms {
+	idf = make(map[string]float64, len(q.terms))
+	for _, t := range q.terms {
 		tfr, err := r.TermFieldReader(ctx, []byte(t), "body", false, false, false)
 		if err != nil {
-			return nil, fmt.Errorf("index: idf %q: %w", t, err)
+			return nil, nil, fmt.Errorf("index: idf %q: %w", t, err)
 		}
 		df := float64(tfr.Count())
 		tfr.Close()
-		out[t] = math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
+		if df == 0 {
+			var vdf uint64
+			if vdf, err = accentedForms(r, t, &accented); err != nil {
+				return nil, nil, err
+			}
+			df = float64(vdf)
+		}
+		idf[t] = math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
 	}
-	return out, nil
+	return idf, accented, nil
+}
+
+// accentedForms finds the indexed terms that fold to t ("erdoğan" for
+// "erdogan"), adds them to *into and returns how many articles hold them.
+// Such a term shares t's letters up to its first accented one, so one small
+// range of the dictionary per position is read: the terms that go on from
+// t's first k letters with a letter outside ASCII.
+func accentedForms(r bleveindex.IndexReader, t string, into *map[string]string) (uint64, error) {
+	if len(t) < 4 || !isASCII(t) {
+		return 0, nil
+	}
+	var df uint64
+	for k := 1; k < len(t); k++ {
+		d, err := r.FieldDictRange("body", []byte(t[:k]+"\xc0"), []byte(t[:k]+"\xff"))
+		if err != nil {
+			return 0, fmt.Errorf("index: accented forms of %q: %w", t, err)
+		}
+		for {
+			e, err := d.Next()
+			if err != nil {
+				d.Close()
+				return 0, fmt.Errorf("index: accented forms of %q: %w", t, err)
+			}
+			if e == nil {
+				break
+			}
+			if answer.Fold(e.Term) == t {
+				if *into == nil {
+					*into = map[string]string{}
+				}
+				(*into)[e.Term] = t
+				df += e.Count
+			}
+		}
+		d.Close()
+	}
+	return df, nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // articleCount is the number of articles, for IDF: counting them is a search,
@@ -286,6 +349,11 @@ func (ix *Index) newMatcher(q question, idf map[string]float64) *matcher {
 		for _, r := range ix.relatedTerms(t) {
 			m.to[r] = append(m.to[r], t)
 			probe(r)
+			if f := answer.Fold(r); f != r {
+				// "Gdańsk" in the question, "Gdansk" in the article.
+				m.to[f] = append(m.to[f], t)
+				probe(f)
+			}
 		}
 	}
 	for _, t := range q.terms {
@@ -334,6 +402,9 @@ func (m *matcher) mayMatch(text string) bool {
 			return true
 		}
 	}
+	if f := answer.Fold(lower); f != lower {
+		return m.mayMatch(f) // "Kīlauea" holds "kil" once its accents go
+	}
 	return false
 }
 
@@ -344,6 +415,12 @@ func (m *matcher) mayMatch(text string) bool {
 func (m *matcher) match(term string) []string {
 	if qs := m.to[term]; len(qs) > 0 {
 		return qs
+	}
+	// "Erdoğan" in the article, "Erdogan" in the question.
+	if f := answer.Fold(term); f != term {
+		if qs := m.to[f]; len(qs) > 0 {
+			return qs
+		}
 	}
 	var out []string
 	for name := range m.q.names {

@@ -206,3 +206,30 @@ func TestAskNamesAsTyped(t *testing.T) {
 		})
 	}
 }
+
+// TestAskWithoutAccents checks that a name typed without its accents finds
+// the articles that write them, and the sentences that hold it.
+func TestAskWithoutAccents(t *testing.T) {
+	lib := library(t)
+	tests := []struct{ question, written string }{
+		{"Vucic", "Vučić"}, // no article holds the word as typed
+		{"what did the algae do after Kilauea erupted?", "Kīlauea"}, // nor this one
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			cands, err := lib.Index.AskCandidates(context.Background(), tt.question, index.Scope{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, c := range cands {
+				if strings.Contains(c.Text, tt.written) && c.Features[answer.FLex] > 0 {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no candidate holds %q matched to %q (%d candidates)", tt.written, tt.question, len(cands))
+			}
+		})
+	}
+}

@@ -54,7 +54,7 @@ func (ix *Index) parseQuestion(text string) question {
 		q.terms = append(q.terms, t.term)
 		word := text[t.start:t.end]
 		q.words[t.term] = strings.ToLower(word)
-		q.termOf[strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(word), "'s"), "’s")] = t.term
+		q.termOf[answer.Fold(strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(word), "'s"), "’s"))] = t.term
 		if t.start > 0 && word != "" && word[0] >= 'A' && word[0] <= 'Z' {
 			q.names[t.term] = true
 		}
