@@ -3,8 +3,11 @@ package commands
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/newsbot/newsbot/index"
+	"github.com/newsbot/newsbot/internal/markdown"
+	"github.com/newsbot/newsbot/news"
 )
 
 // AskArgs is an /ask or `newsbot ask` request.
@@ -32,6 +35,23 @@ type AnswerJSON struct {
 	SpeakerTitle string      `json:"speaker_title,omitempty"`
 }
 
+// boldMarkdown escapes text for Discord and bolds its spans (byte ranges, in
+// order and apart): the words of an answer that match the question.
+func boldMarkdown(text string, bold []news.Span) string {
+	var b strings.Builder
+	pos := 0
+	for _, sp := range bold {
+		if sp.Start < pos || sp.End > len(text) || sp.Start >= sp.End {
+			continue // not in order, or not in text: shown plain
+		}
+		b.WriteString(markdown.Escape(text[pos:sp.Start]))
+		b.WriteString(markdown.Bold(markdown.Escape(text[sp.Start:sp.End])))
+		pos = sp.End
+	}
+	b.WriteString(markdown.Escape(text[pos:]))
+	return b.String()
+}
+
 // NoAnswer is what newsbot says when the index does not know.
 const NoAnswer = "I don't know: none of the articles I have answers that."
 
@@ -57,7 +77,7 @@ func (s *Service) Ask(ctx context.Context, a AskArgs) (*Reply, error) {
 			Speaker: ans.Speaker, SpeakerTitle: ans.SpeakerTitle,
 		})
 		r.Cards = append(r.Cards, Card{
-			Title: ans.Article.Title, URL: ans.Article.URL, Body: ans.Markdown,
+			Title: ans.Article.Title, URL: ans.Article.URL, Body: boldMarkdown(ans.Text, ans.Bold),
 			Speaker: ans.Speaker, SpeakerTitle: ans.SpeakerTitle,
 			Source: ans.Article.Source, Published: ans.Article.Published, ArticleID: ans.Article.ID,
 		})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/newsbot/newsbot/news"
 )
 
 // An abstention is not a dead end: the reply says "I don't know" and offers
@@ -36,5 +38,31 @@ func TestAskAbstainsWithRelated(t *testing.T) {
 	}
 	if data := r.Data.(*AskJSON); data.Abstained || data.Related != nil || !strings.Contains(data.Answers[0].Text, "Wiesbaden") {
 		t.Errorf("answer %+v", data)
+	}
+}
+
+// The reply renders an answer from its verbatim text and the spans Ask
+// marks: article text escaped, only the spans bold.
+func TestBoldMarkdown(t *testing.T) {
+	tests := []struct {
+		name, text string
+		bold       []news.Span
+		want       string
+	}{
+		{"words bold", "The coordination will be managed from Wiesbaden, Germany.", []news.Span{{Start: 4, End: 16}, {Start: 38, End: 47}},
+			"The **coordination** will be managed from **Wiesbaden**, Germany."},
+		{"article markup escaped", "He said *never* to_do this", []news.Span{{Start: 8, End: 15}},
+			`He said **\*never\***` + ` to\_do this`},
+		{"accents and ellipsis", "…Erdoğan spoke", []news.Span{{Start: 3, End: 11}}, "…**Erdoğan** spoke"},
+		{"spans out of order or outside the text are shown plain", "ab cd", []news.Span{{Start: 3, End: 5}, {Start: 0, End: 2}, {Start: 4, End: 9}},
+			"ab **cd**"},
+		{"no spans", "plain", nil, "plain"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := boldMarkdown(tt.text, tt.bold); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -27,9 +27,11 @@ const MaxAnswerRunes = 350
 // Answer is a verbatim extract of one article that answers a question.
 type Answer struct {
 	Text string
-	// Markdown is Text escaped for Discord with the question's words bold.
-	Markdown string
-	Article  *news.Article
+	// Bold are the byte ranges of Text that hold the question's words, in
+	// order and apart: what a reply shows bold. Ask renders nothing; the
+	// reply escapes Text for its medium.
+	Bold    []news.Span
+	Article *news.Article
 	// Score is the model's probability that the sentence answers.
 	Score float64
 	// Speaker and SpeakerTitle are set when the answer is a quote.
@@ -110,13 +112,25 @@ func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult,
 		if n == 0 {
 			p = ranked.Prob
 		}
-		ans := Answer{Text: text, Markdown: ix.highlight(text, qterms, MaxAnswerRunes+2), Article: c.Article, Score: round(p)}
+		ans := Answer{Text: text, Bold: ix.matchedSpans(text, qterms), Article: c.Article, Score: round(p)}
 		if qt := quoteIn(c.Article, c.para, c.Text); qt != nil && qt.Credited().Speaker != "" {
 			ans.Speaker, ans.SpeakerTitle = qt.Speaker, qt.Title
 		}
 		res.Answers = append(res.Answers, ans)
 	}
 	return res, nil
+}
+
+// matchedSpans are the byte ranges of the words of text whose stem is in
+// terms.
+func (ix *Index) matchedSpans(text string, terms map[string]bool) []news.Span {
+	var out []news.Span
+	for _, t := range ix.tokens(text) {
+		if terms[t.term] {
+			out = append(out, news.Span{Start: t.start, End: t.end})
+		}
+	}
+	return out
 }
 
 // AskCandidates returns every candidate sentence of a question with its

@@ -66,8 +66,16 @@ func FuzzQuery(f *testing.F) {
 		checkErr(err)
 		if res != nil {
 			for _, ans := range res.Answers {
-				if utf8.RuneCountInString(ans.Text) > MaxAnswerRunes || !utf8.ValidString(ans.Markdown) {
+				if utf8.RuneCountInString(ans.Text) > MaxAnswerRunes || !utf8.ValidString(ans.Text) {
 					t.Fatalf("answer %q", ans.Text)
+				}
+				end := 0
+				for _, sp := range ans.Bold {
+					if sp.Start < end || sp.End <= sp.Start || sp.End > len(ans.Text) ||
+						!utf8.ValidString(ans.Text[sp.Start:sp.End]) {
+						t.Fatalf("answer %q: bold spans %v", ans.Text, ans.Bold)
+					}
+					end = sp.End
 				}
 			}
 		}
