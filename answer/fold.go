@@ -12,7 +12,7 @@ import (
 // "Erdoğan" is "Erdogan", "Kīlauea" "Kilauea", "Gdańsk" "Gdansk". A word
 // in ASCII is returned as it is, without allocating.
 func Fold(s string) string {
-	if isASCII(s) {
+	if utf8.RuneCountInString(s) == len(s) { // ASCII
 		return s
 	}
 	var b strings.Builder
@@ -34,13 +34,4 @@ func Fold(s string) string {
 var unaccented = map[rune]string{
 	'ł': "l", 'Ł': "L", 'ı': "i", 'ø': "o", 'Ø': "O", 'đ': "d", 'Đ': "D", 'ß': "ss", 'æ': "ae", 'Æ': "AE",
 	'œ': "oe", 'Œ': "OE", 'þ': "th", 'ð': "d", 'ʻ': "", 'ʼ': "",
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
 }

@@ -275,7 +275,7 @@ func (ix *Index) idf(ctx context.Context, q question) (idf map[string]float64, a
 // range of the dictionary per position is read: the terms that go on from
 // t's first k letters with a letter outside ASCII.
 func accentedForms(r bleveindex.IndexReader, t string, into *map[string]string) (uint64, error) {
-	if len(t) < 4 || !isASCII(t) {
+	if len(t) < 4 || utf8.RuneCountInString(t) != len(t) { // not ASCII: typed with its accents
 		return 0, nil
 	}
 	var df uint64
@@ -304,15 +304,6 @@ func accentedForms(r bleveindex.IndexReader, t string, into *map[string]string) 
 		d.Close()
 	}
 	return df, nil
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
 }
 
 // articleCount is the number of articles, for IDF: counting them is a search,
