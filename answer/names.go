@@ -51,11 +51,24 @@ const (
 type articleName struct {
 	lower    []string // its capitalised words, lower-case, connectors left out
 	acronyms []string // its initials and the short forms the article defines
-	kind     nameKind
-	gender   gender
+	// written and title make its kind, worked out when first asked
+	// (kind): most names of an article are never asked about.
+	written []string
+	title   string
+	kindSet bool
+	kindOf  nameKind
+	gender  gender
 	// asked are the question's words that stand for this name.
 	asked []string
 	seen  int // the sentence that last named it
+}
+
+// kind is whether n is a person, an organisation or another thing.
+func (n *articleName) kind() nameKind {
+	if !n.kindSet {
+		n.kindOf, n.kindSet = kindOf(n.written, n.title), true
+	}
+	return n.kindOf
 }
 
 // refWord is a word of a text with its byte range.
@@ -140,7 +153,7 @@ func Refer(question string, sents []string) References {
 		if askedSince(names, i-3) {
 			he, she, org = pronouns(words, personNoun)
 		}
-		if len(named1) == 1 && named1[0].kind == kindPerson && named1[0].gender == genderUnknown && he != she {
+		if len(named1) == 1 && named1[0].kind() == kindPerson && named1[0].gender == genderUnknown && he != she {
 			// "Jane Doe said she ...": the article gives her gender.
 			if he {
 				named1[0].gender = genderMale
@@ -212,7 +225,7 @@ func setWord(m *map[string]bool, w string) {
 func recent(names []*articleName, i int, kind nameKind, he, she bool) *articleName {
 	var best *articleName
 	for _, n := range names {
-		if n.kind != kind || i-n.seen > 3 {
+		if i-n.seen > 3 || n.kind() != kind {
 			continue
 		}
 		if he && n.gender == genderFemale || she && !he && n.gender == genderMale {
@@ -290,7 +303,7 @@ func standsFor(q questionWord, n *articleName) bool {
 			return true
 		}
 	}
-	if len(q.lower) < 3 || n.kind != kindPerson {
+	if len(q.lower) < 3 {
 		return false
 	}
 	for _, w := range q.run {
@@ -298,7 +311,7 @@ func standsFor(q questionWord, n *articleName) bool {
 			return false
 		}
 	}
-	return true
+	return n.kind() == kindPerson
 }
 
 // nameRunAt is a capitalised run of a sentence.
@@ -478,7 +491,7 @@ func newName(r nameRunAt, qwords []questionWord) *articleName {
 	} else if allUpper(written[0]) {
 		n.acronyms = append(n.acronyms, written[0])
 	}
-	n.kind = kindOf(written, r.title)
+	n.written, n.title = written, r.title
 	n.asked = appendAsked(nil, qwords, n)
 	return n
 }
