@@ -40,8 +40,9 @@ type Report struct {
 }
 
 // addBatch is how many parsed articles are written in one store transaction
-// and index batch.
-const addBatch = 500
+// and index batch: about 4,000 documents with their quotes, one index
+// segment (see index.IndexArticles).
+const addBatch = 2000
 
 // FileOptions apply to every article of an ingest.
 type FileOptions struct {

@@ -367,7 +367,7 @@ func (l *Library) buildIndex(ctx context.Context, tmp string, progress func(done
 	}
 	err = l.Store.ForEach(func(a *news.Article) error {
 		batch = append(batch, a)
-		if len(batch) == 1000 {
+		if len(batch) == addBatch {
 			return flush()
 		}
 		return ctx.Err()
