@@ -504,9 +504,27 @@ func extract(a *news.Article) {
 
 // commit writes prepared articles to the store, then the index.
 func (l *Library) commit(ctx context.Context, arts []*news.Article) (Result, error) {
-	res, err := l.Store.AddArticles(arts)
+	st, err := l.store(arts)
 	if err != nil {
 		return Result{}, err
+	}
+	return l.index(ctx, st)
+}
+
+// stored is a batch written to the store and waiting for the index: the
+// articles as the index is to see them, and the boilerplate they changed.
+type stored struct {
+	res      store.AddResult
+	stripped []*news.Article
+	changes  boilerplate.Changes
+}
+
+// store writes prepared articles to the store (marked pending until the
+// index has them) and learns their sources' boilerplate from them.
+func (l *Library) store(arts []*news.Article) (stored, error) {
+	res, err := l.Store.AddArticles(arts)
+	if err != nil {
+		return stored{}, err
 	}
 	// The new articles teach the boilerplate of their sources first, so
 	// they are indexed without it.
@@ -516,7 +534,15 @@ func (l *Library) commit(ctx context.Context, arts []*news.Article) (Result, err
 		// loss of articles.
 		l.log.Warn("boilerplate: not saved", "err", err)
 	}
-	if err := l.Index.IndexArticles(ctx, l.stripped(res.Added)); err != nil {
+	return stored{res: res, stripped: l.stripped(res.Added), changes: changes}, nil
+}
+
+// index indexes a stored batch, marks it indexed, and indexes again the
+// stored articles that the boilerplate it taught changes. Batches are indexed
+// in the order they were stored.
+func (l *Library) index(ctx context.Context, st stored) (Result, error) {
+	res, changes := st.res, st.changes
+	if err := l.Index.IndexArticles(ctx, st.stripped); err != nil {
 		return Result{}, fmt.Errorf("ingest: stored %d articles, indexing failed (they are indexed at the next start): %w", len(res.Added), err)
 	}
 	ids := make([]string, len(res.Added))
