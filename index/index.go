@@ -32,7 +32,7 @@ import (
 
 // MappingVersion changes whenever the mapping does; an index built with another
 // version must be rebuilt (newsbot reindex).
-const MappingVersion = "3"
+const MappingVersion = "4"
 
 // GlobalGuild is the guild value indexed for articles visible everywhere:
 // keyword fields cannot hold an empty string.
@@ -181,12 +181,21 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.DocValues = false
 		return f
 	}
+	// A keyword is a filter: no doc values (bleve's default), which only
+	// sorts and facets read, and which cost every document they are kept
+	// for at indexing and at every merge. sorted is a keyword they read.
 	kw := func() *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.Store = false
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+	sorted := func() *mapping.FieldMapping {
+		f := kw()
+		f.DocValues = true
 		return f
 	}
 	date := func() *mapping.FieldMapping {
@@ -199,33 +208,32 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	art.AddFieldMappingsAt("title", text())
 	art.AddFieldMappingsAt("body", text())
 	art.AddFieldMappingsAt("type", kw())
-	art.AddFieldMappingsAt("source", kw())
+	art.AddFieldMappingsAt("source", sorted()) // the sources facets
 	art.AddFieldMappingsAt("guild", kw())
 	art.AddFieldMappingsAt("published", date())
-	art.AddFieldMappingsAt("ingested", kw())
-	art.AddFieldMappingsAt("recency", kw())
+	art.AddFieldMappingsAt("ingested", sorted())
+	art.AddFieldMappingsAt("recency", sorted())
+	art.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
 	edge := bleve.NewTextFieldMapping()
 	edge.Analyzer = edgeAnalyzer
 	edge.Store, edge.IncludeInAll, edge.IncludeTermVectors, edge.DocValues = false, false, false, false
 	speakerText := text()
 	speakerText.Analyzer = simple.Name // names are not stemmed
-	speaker := kw()
-	speaker.DocValues = true // the suggestions facet
 
+	// A quote document holds only what the quote queries read (quotes.go,
+	// trend.go): its article, kind and source are read from the store.
 	q := bleve.NewDocumentStaticMapping()
 	q.AddFieldMappingsAt("text", text())
 	q.AddFieldMappingsAt("type", kw())
-	q.AddFieldMappingsAt("speaker", speaker)
+	q.AddFieldMappingsAt("speaker", sorted()) // the suggestions facet
 	q.AddFieldMappingsAt("speaker_key", kw())
 	q.AddFieldMappingsAt("speaker_text", speakerText)
 	q.AddFieldMappingsAt("speaker_edge", edge)
-	q.AddFieldMappingsAt("article", kw())
 	q.AddFieldMappingsAt("url", kw())
-	q.AddFieldMappingsAt("source", kw())
 	q.AddFieldMappingsAt("guild", kw())
-	q.AddFieldMappingsAt("kind", kw())
-	q.AddFieldMappingsAt("recency", kw()) // the article's, for sorting
+	q.AddFieldMappingsAt("recency", sorted()) // the article's, for sorting
+	q.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
 	m := bleve.NewIndexMapping()
 	if err := m.AddCustomTokenFilter(edgeFilter, map[string]any{
@@ -259,9 +267,13 @@ const (
 	edgeMax      = 20
 )
 
-// batchSize bounds one bleve batch: large enough for throughput, small enough to
-// keep memory flat during a bulk ingest.
-const batchSize = 500
+// batchSize bounds one bleve batch, in documents (articles and quotes). Each
+// batch becomes one segment, and scorch merges segments of like size ten at a
+// time: a bulk ingest's segments of a few thousand documents skip the first
+// round of merges that segments of 500 went through, and build faster per
+// document. The bound keeps a batch's analysed text (some tens of MB) from
+// growing with the input.
+const batchSize = 5000
 
 // IndexArticles adds or replaces articles (and their quotes) in batches.
 func (ix *Index) IndexArticles(ctx context.Context, arts []*news.Article) error {

@@ -31,11 +31,8 @@ type quoteDoc struct {
 	// name for prefix suggestions (edge n-grams).
 	SpeakerText string `json:"speaker_text"`
 	SpeakerEdge string `json:"speaker_edge"`
-	Article     string `json:"article"`
 	URL         string `json:"url"`
-	Source      string `json:"source"`
 	Guild       string `json:"guild"`
-	Kind        string `json:"kind"`
 	Recency     string `json:"recency"`
 }
 
@@ -56,6 +53,10 @@ func parseQuoteID(id string) (string, int, bool) {
 }
 
 func (ix *Index) addQuotes(b *bleve.Batch, a *news.Article) error {
+	if len(a.Quotes) == 0 {
+		return nil
+	}
+	url, guild, rec := news.CanonicalURL(a.URL), guildValue(a.Guild), timeKey(recency(a))
 	for i, q := range a.Quotes {
 		q = q.Credited()
 		doc := quoteDoc{
@@ -65,12 +66,9 @@ func (ix *Index) addQuotes(b *bleve.Batch, a *news.Article) error {
 			SpeakerKey:  strings.ToLower(q.Speaker),
 			SpeakerText: strings.TrimSpace(q.Speaker + " " + q.Title),
 			SpeakerEdge: q.Speaker,
-			Article:     a.ID,
-			URL:         news.CanonicalURL(a.URL),
-			Source:      a.Source,
-			Guild:       guildValue(a.Guild),
-			Kind:        string(q.Kind),
-			Recency:     timeKey(recency(a)),
+			URL:         url,
+			Guild:       guild,
+			Recency:     rec,
 		}
 		if err := b.Index(quoteID(a.ID, i), doc); err != nil {
 			return fmt.Errorf("index: quote %d of %s: %w", i, a.ID, err)

@@ -9,10 +9,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsbot/newsbot/news"
 	"github.com/newsbot/newsbot/news/quotes"
@@ -237,27 +237,73 @@ func (c Changes) Affected(a *news.Article) bool {
 	return false
 }
 
-// norm is the form in which units compare: lower case, digits as 0 (a dated
-// byline is the same byline), single spaces, no trailing punctuation.
-func norm(s string) (string, int) {
-	f := strings.Fields(strings.Map(func(r rune) rune {
-		if unicode.IsDigit(r) {
-			return '0'
-		}
-		return unicode.ToLower(r)
-	}, s))
-	return strings.TrimRight(strings.Join(f, " "), ".!?:;,…"), len(f)
-}
-
+// hash is a unit's identity: the FNV-1a hash of its normal form (lower
+// case, digits as 0 so that a dated byline is the same byline, words joined
+// by single spaces, no trailing ".!?:;,…"), and whether it has MinWords
+// words. The form is hashed as it is made, without building the string:
+// every paragraph and sentence of every article ingested comes through here.
+// The hashes are stored, so the form must never change.
 func hash(s string) (uint64, bool) {
-	n, words := norm(s)
+	var arr [512]byte
+	buf := arr[:0]
+	words, inWord := 0, false
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			if asciiSpace[r] {
+				inWord = false
+				continue
+			}
+		} else if unicode.IsSpace(r) {
+			inWord = false
+			continue
+		}
+		if !inWord {
+			if words > 0 {
+				buf = append(buf, ' ')
+			}
+			words++
+			inWord = true
+		}
+		switch {
+		case r >= 'A' && r <= 'Z':
+			buf = append(buf, byte(r)+'a'-'A')
+		case r >= '0' && r <= '9':
+			buf = append(buf, '0')
+		case r < utf8.RuneSelf:
+			buf = append(buf, byte(r))
+		case unicode.IsDigit(r):
+			buf = append(buf, '0')
+		default:
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
+		}
+	}
 	if words < MinWords {
 		return 0, false
 	}
-	h := fnv.New64a()
-	h.Write([]byte(n))
-	return h.Sum64(), true
+	for len(buf) > 0 {
+		r, size := utf8.DecodeLastRune(buf)
+		if !strings.ContainsRune(trailing, r) {
+			break
+		}
+		buf = buf[:len(buf)-size]
+	}
+	const (
+		offset64 = 14695981039346656037
+		prime64  = 1099511628211
+	)
+	h := uint64(offset64)
+	for _, c := range buf {
+		h ^= uint64(c)
+		h *= prime64
+	}
+	return h, true
 }
+
+// asciiSpace is unicode.IsSpace for ASCII.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// trailing is the punctuation a unit's normal form drops at its end.
+const trailing = ".!?:;,…"
 
 // units are the distinct hashes of an article's paragraphs and of their
 // sentences; edges keeps only those at the start and the end.
