@@ -333,7 +333,11 @@ func (ix *Index) TopicSpeakers(ctx context.Context, o SpeakerOptions) ([]Speaker
 	}
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(tq)
-	bq.AddFilter(allOf((SearchOptions{Scope: o.Scope, Since: o.Since, Until: o.Until}).filters(docQuote)...))
+	filters := (SearchOptions{Scope: o.Scope}).filters(docQuote)
+	if w := quoteWindow(o.Since, o.Until); w != nil {
+		filters = append(filters, w)
+	}
+	bq.AddFilter(allOf(filters...))
 	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
 	// More terms than asked for, so that surnames folded into full names
 	// do not leave the list short.
@@ -361,4 +365,24 @@ func (ix *Index) TopicSpeakers(ctx context.Context, o SpeakerOptions) ([]Speaker
 		list = list[:o.Limit]
 	}
 	return list, nil
+}
+
+// quoteWindow keeps the quotes of articles dated in [since, until): a quote
+// document has no "published" field, only its article's recency as a sortable
+// keyword (timeKey), so the window is a range of terms. Nil without bounds.
+func quoteWindow(since, until time.Time) query.Query {
+	if since.IsZero() && until.IsZero() {
+		return nil
+	}
+	var lo, hi string
+	if !since.IsZero() {
+		lo = timeKey(since)
+	}
+	if !until.IsZero() {
+		hi = timeKey(until)
+	}
+	incl, excl := true, false
+	r := bleve.NewTermRangeInclusiveQuery(lo, hi, &incl, &excl)
+	r.SetField("recency")
+	return r
 }

@@ -214,6 +214,30 @@ func TestTopicSpeakers(t *testing.T) {
 	if want := []index.SpeakerCount{{Name: "Bo Lindqvist", Count: 1}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("budget speakers = %v, want %v", got, want)
 	}
+	// A window of dates keeps the quotes of the articles published in it:
+	// in g1, the week of 3 June holds Ada Quill's (global) quote, the week
+	// of 10 June g1's own two; nobody is quoted on it from July.
+	windows := []struct {
+		since, until string
+		want         []index.SpeakerCount
+	}{
+		{"2024-06-03T00:00:00Z", "2024-06-10T00:00:00Z", []index.SpeakerCount{{Name: "Ada Quill", Count: 1}}},
+		{"2024-06-10T00:00:00Z", "2024-06-17T00:00:00Z", []index.SpeakerCount{{Name: "Bo Lindqvist", Count: 1}, {Name: "Quill", Count: 1}}},
+		{"2024-07-01T00:00:00Z", "", nil},
+	}
+	for _, w := range windows {
+		o := index.SpeakerOptions{Topic: "zebra crossing", Scope: index.Scope{Guild: "g1"}, Since: day(w.since)}
+		if w.until != "" {
+			o.Until = day(w.until)
+		}
+		got, err := lib.Index.TopicSpeakers(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(w.want) || len(got) > 0 && !reflect.DeepEqual(got, w.want) {
+			t.Errorf("speakers from %s to %s = %v, want %v", w.since, w.until, got, w.want)
+		}
+	}
 }
 
 func TestPeriods(t *testing.T) {
