@@ -15,6 +15,21 @@ import (
 // format mark.
 var bucketLegacyArticles = []byte("articles")
 
+// format1Guard is the one record of the format-1 bucket in a newer file.
+// A newsbot from before format 2 would otherwise see an empty store (and
+// write new articles where no newer one looks): it reads this record when
+// the index and the store disagree, fails to decode it, and names it.
+const format1Guard = "this store is in a newer format (see the meta bucket): use the newsbot that wrote it"
+
+// guardFormat1 writes the format-1 bucket with format1Guard alone.
+func guardFormat1(tx *bbolt.Tx) error {
+	b, err := tx.CreateBucketIfNotExists(bucketLegacyArticles)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(format1Guard), []byte("-"))
+}
+
 // migrateBatch is how many articles one transaction of the migration
 // writes: bbolt holds a transaction's pages in memory until it commits.
 const migrateBatch = 5000
@@ -24,7 +39,7 @@ func legacy(db *bbolt.DB) (bool, error) {
 	old := false
 	err := db.View(func(tx *bbolt.Tx) error {
 		if m := tx.Bucket(bucketMeta); m != nil && m.Get(keyFormat) != nil {
-			return nil
+			return nil // format 2 or later; its format-1 bucket is a guard
 		}
 		old = tx.Bucket(bucketLegacyArticles) != nil
 		return nil

@@ -130,8 +130,15 @@ func TestMigrateFormat1(t *testing.T) {
 		t.Errorf("Stats() = %+v, %v; want %+v", st, err, want)
 	}
 	err = s.db.View(func(tx *bbolt.Tx) error {
-		if tx.Bucket(bucketLegacyArticles) != nil {
-			t.Error("the format-1 articles bucket is still there")
+		// What is left of the format-1 bucket is the guard alone, which
+		// a format-1 reader fails to decode.
+		old := tx.Bucket(bucketLegacyArticles)
+		if n := old.Stats().KeyN; n != 1 || old.Get([]byte(format1Guard)) == nil {
+			t.Errorf("the format-1 bucket holds %d records, want the guard alone", n)
+		}
+		var a news.Article
+		if err := decodeArticle(old.Get([]byte(format1Guard)), &a); err == nil {
+			t.Error("the guard decodes as an article")
 		}
 		if v := tx.Bucket(bucketMeta).Get(keyFormat); string(v) != format {
 			t.Errorf("format = %q", v)

@@ -118,7 +118,10 @@ func initDB(db *bbolt.DB) error {
 		if v := meta.Get(keyFormat); v != nil && string(v) != format {
 			return fmt.Errorf("written by a newer newsbot (store format %q, this one reads %q)", v, format)
 		}
-		return meta.Put(keyFormat, []byte(format))
+		if err := meta.Put(keyFormat, []byte(format)); err != nil {
+			return err
+		}
+		return guardFormat1(tx)
 	})
 }
 
