@@ -9,23 +9,52 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/golang/snappy"
 	"go.etcd.io/bbolt"
 
 	"github.com/newsbot/newsbot/news"
 )
 
+// The layout of the file (format 2). Articles live under sequential keys,
+// so a bulk ingest appends to the end of one B+tree and fills its pages; the
+// article ids (hashes, in no useful order) only key a small index beside it.
+// Format 1 kept the articles under their ids: pages split half full and the
+// file was about twice its content. Open migrates it (migrate.go).
 var (
-	bucketArticles = []byte("articles")
+	// bucketDocs maps a sequence number (big-endian uint64) to an encoded
+	// article.
+	bucketDocs = []byte("article_docs")
+	// bucketIDs maps an article id to its sequence number.
+	bucketIDs = []byte("article_ids")
+	// bucketCounts holds the counts Stats and Count give (counts.go), kept
+	// with every change so that neither reads the articles.
+	bucketCounts = []byte("article_counts")
 	// bucketPending holds the ids of articles stored but not yet confirmed in
 	// the index: a crash between the two writes leaves them here, and the next
 	// open indexes them, so an article is never in the store alone for long.
 	bucketPending = []byte("pending")
 	bucketMeta    = []byte("meta")
 	keyLastIngest = []byte("last_ingest")
+	keyFormat     = []byte("format")
 )
+
+// format is the layout this code writes; see migrate.go for the others.
+const format = "2"
+
+// pageSize is the B+tree page size of a file this code creates. Encoded
+// articles are around 1.5 KB and a page holds whole values: bbolt's 4 KB
+// pages hold two and waste a third of the file, 16 KB pages hold ten and
+// waste a few percent. An existing file keeps its page size.
+const pageSize = 16 << 10
+
+// docsFill is how full the article pages are written. Articles are
+// appended at the end of the key space, where bbolt's default (half full,
+// room for inserts in between) would leave every page half empty.
+const docsFill = 1.0
 
 // ErrNotFound is returned when an article or record does not exist.
 var ErrNotFound = errors.New("store: not found")
@@ -40,32 +69,60 @@ type Store struct {
 }
 
 // Open opens or creates the store file. It waits at most timeout for another
-// process's lock, then returns ErrLocked rather than hanging.
+// process's lock, then returns ErrLocked rather than hanging. A file in an
+// older format is migrated first (see migrate.go).
 func Open(path string, timeout time.Duration) (*Store, error) {
 	if timeout <= 0 {
 		timeout = time.Second
 	}
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: timeout, FreelistType: bbolt.FreelistMapType})
+	db, err := openDB(path, timeout)
+	if err != nil {
+		return nil, err
+	}
+	old, err := legacy(db)
+	if err == nil && old {
+		db, err = migrate(db, path, timeout)
+	}
+	if err == nil {
+		err = initDB(db)
+	}
+	if err != nil {
+		if db != nil {
+			db.Close()
+		}
+		return nil, fmt.Errorf("store: init %s: %w", path, err)
+	}
+	return &Store{db: db, path: path}, nil
+}
+
+func openDB(path string, timeout time.Duration) (*bbolt.DB, error) {
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: timeout, FreelistType: bbolt.FreelistMapType, PageSize: pageSize})
 	if err != nil {
 		if errors.Is(err, bbolt.ErrTimeout) {
 			return nil, fmt.Errorf("%w (%s)", ErrLocked, path)
 		}
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path}
-	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bucketArticles, bucketPending, bucketMeta} {
+	return db, nil
+}
+
+// initDB creates the buckets of a new file and marks its format.
+func initDB(db *bbolt.DB) error {
+	return db.Update(func(tx *bbolt.Tx) error {
+		for _, b := range [][]byte{bucketDocs, bucketIDs, bucketCounts, bucketPending, bucketMeta} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
 		}
-		return nil
+		meta := tx.Bucket(bucketMeta)
+		if v := meta.Get(keyFormat); v != nil && string(v) != format {
+			return fmt.Errorf("written by a newer newsbot (store format %q, this one reads %q)", v, format)
+		}
+		if err := meta.Put(keyFormat, []byte(format)); err != nil {
+			return err
+		}
+		return guardFormat1(tx)
 	})
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("store: init %s: %w", path, err)
-	}
-	return s, nil
 }
 
 // Close closes the database file.
@@ -98,29 +155,31 @@ type AddResult struct {
 func (s *Store) AddArticles(arts []*news.Article) (AddResult, error) {
 	var res AddResult
 	now := time.Now().UTC()
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	encoded, err := encodeAll(arts, now)
+	if err != nil {
+		return AddResult{}, fmt.Errorf("store: add articles: %w", err)
+	}
+	err = s.db.Update(func(tx *bbolt.Tx) error {
 		res = AddResult{}
-		ab, pb := tx.Bucket(bucketArticles), tx.Bucket(bucketPending)
-		for _, a := range arts {
-			key := []byte(a.ID)
-			if ab.Get(key) != nil {
+		t := tablesOf(tx)
+		for i, a := range arts {
+			if t.ids.Get([]byte(a.ID)) != nil {
 				res.Duplicates = append(res.Duplicates, a)
 				continue
 			}
 			if a.Ingested.IsZero() {
 				a.Ingested = now
 			}
-			data, err := encodeArticle(a)
-			if err != nil {
-				return fmt.Errorf("encode %s: %w", a.ID, err)
-			}
-			if err := ab.Put(key, data); err != nil {
+			if err := t.storeEncoded(a, encoded[i]); err != nil {
 				return err
 			}
-			if err := pb.Put(key, nil); err != nil {
+			if err := t.pending.Put([]byte(a.ID), nil); err != nil {
 				return err
 			}
 			res.Added = append(res.Added, a)
+		}
+		if err := t.counts.flush(); err != nil {
+			return err
 		}
 		if len(res.Added) > 0 {
 			ts, _ := now.MarshalText()
@@ -134,18 +193,53 @@ func (s *Store) AddArticles(arts []*news.Article) (AddResult, error) {
 	return res, nil
 }
 
+// encodeAll encodes the articles on every core, before the transaction that
+// writes them (which runs on one): compressing is most of a store write's
+// cost. An article without an ingest time is encoded with now, which
+// AddArticles gives it if it is added (a duplicate is left untouched).
+func encodeAll(arts []*news.Article, now time.Time) ([][]byte, error) {
+	out := make([][]byte, len(arts))
+	errs := make([]error, len(arts))
+	encode := func(i int) {
+		a := arts[i]
+		if a.Ingested.IsZero() {
+			c := *a
+			c.Ingested = now
+			a = &c
+		}
+		if out[i], errs[i] = encodeArticle(a); errs[i] != nil {
+			errs[i] = fmt.Errorf("encode %s: %w", a.ID, errs[i])
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(arts)/16)
+	if workers <= 1 {
+		for i := range arts {
+			encode(i)
+		}
+		return out, errors.Join(errs...)
+	}
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(arts); i = int(next.Add(1)) - 1 {
+				encode(i)
+			}
+		})
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
 // PutArticle writes an article whether or not it exists (an updated feed item),
 // marking it pending.
 func (s *Store) PutArticle(a *news.Article) error {
-	data, err := encodeArticle(a)
-	if err != nil {
-		return fmt.Errorf("store: encode %s: %w", a.ID, err)
-	}
 	return s.db.Update(func(tx *bbolt.Tx) error {
-		if err := tx.Bucket(bucketArticles).Put([]byte(a.ID), data); err != nil {
+		t := tablesOf(tx)
+		if err := t.put(a); err != nil {
 			return fmt.Errorf("store: put %s: %w", a.ID, err)
 		}
-		return tx.Bucket(bucketPending).Put([]byte(a.ID), nil)
+		return t.counts.flush()
 	})
 }
 
@@ -177,14 +271,15 @@ func (s *Store) Pending() ([]string, error) {
 // Delete removes an article. Removing one that is not there is ErrNotFound.
 func (s *Store) Delete(id string) error {
 	return s.db.Update(func(tx *bbolt.Tx) error {
-		ab := tx.Bucket(bucketArticles)
-		if ab.Get([]byte(id)) == nil {
-			return ErrNotFound
-		}
-		if err := ab.Delete([]byte(id)); err != nil {
+		t := tablesOf(tx)
+		found, err := t.remove(id)
+		if err != nil {
 			return fmt.Errorf("store: delete %s: %w", id, err)
 		}
-		return tx.Bucket(bucketPending).Delete([]byte(id))
+		if !found {
+			return ErrNotFound
+		}
+		return t.counts.flush()
 	})
 }
 
@@ -192,7 +287,7 @@ func (s *Store) Delete(id string) error {
 func (s *Store) Article(id string) (*news.Article, error) {
 	var a *news.Article
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		data := tx.Bucket(bucketArticles).Get([]byte(id))
+		data := tablesOf(tx).get(id)
 		if data == nil {
 			return ErrNotFound
 		}
@@ -212,9 +307,9 @@ func (s *Store) Article(id string) (*news.Article, error) {
 func (s *Store) Articles(ids []string) (map[string]*news.Article, error) {
 	out := make(map[string]*news.Article, len(ids))
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		ab := tx.Bucket(bucketArticles)
+		t := tablesOf(tx)
 		for _, id := range ids {
-			data := ab.Get([]byte(id))
+			data := t.get(id)
 			if data == nil {
 				continue
 			}
@@ -235,10 +330,15 @@ func (s *Store) Articles(ids []string) (map[string]*news.Article, error) {
 // ForEach calls fn for every article in id order; an error from fn stops it.
 func (s *Store) ForEach(fn func(*news.Article) error) error {
 	return s.db.View(func(tx *bbolt.Tx) error {
-		return tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
+		t := tablesOf(tx)
+		return t.ids.ForEach(func(id, seq []byte) error {
+			data := t.docs.Get(seq)
+			if data == nil {
+				return fmt.Errorf("store: %s is in the id index but not stored", id)
+			}
 			a := new(news.Article)
-			if err := decodeArticle(v, a); err != nil {
-				return fmt.Errorf("store: read %s: %w", k, err)
+			if err := decodeArticle(data, a); err != nil {
+				return fmt.Errorf("store: read %s: %w", id, err)
 			}
 			return fn(a)
 		})
@@ -249,7 +349,7 @@ func (s *Store) ForEach(fn func(*news.Article) error) error {
 func (s *Store) Count() int {
 	n := 0
 	_ = s.db.View(func(tx *bbolt.Tx) error {
-		n = tx.Bucket(bucketArticles).Stats().KeyN
+		n = int(readCount(tx.Bucket(bucketCounts), keyCountArticles))
 		return nil
 	})
 	return n
@@ -331,7 +431,7 @@ func (s *Store) ListJSON(bucket, prefix string, fn func(key string, raw []byte) 
 // is closed or its file is unusable.
 func (s *Store) Check() error {
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		if tx.Bucket(bucketArticles) == nil {
+		if tx.Bucket(bucketDocs) == nil {
 			return errors.New("articles bucket missing")
 		}
 		return nil
@@ -352,56 +452,13 @@ type Stats struct {
 	BySource map[string]int
 }
 
-// Stats counts the articles by guild and source, and their quotes. It reads
-// every article (only the fields it counts are decoded), so callers that ask
-// often should keep the result a while.
+// Stats counts the articles by guild and source, and their quotes, from the
+// counts every change keeps up to date: it reads no article.
 func (s *Store) Stats() (Stats, error) {
-	st := Stats{ByGuild: map[string]int{}, BySource: map[string]int{}}
+	var st Stats
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		return tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
-			var a struct {
-				Guild  string            `json:"guild"`
-				Source string            `json:"source"`
-				Quotes []json.RawMessage `json:"quotes"`
-			}
-			if err := decodeArticle(v, &a); err != nil {
-				return fmt.Errorf("read %s: %w", k, err)
-			}
-			st.Articles++
-			st.Quotes += len(a.Quotes)
-			st.ByGuild[a.Guild]++
-			st.BySource[a.Source]++
-			return nil
-		})
+		st = readStats(tx.Bucket(bucketCounts))
+		return nil
 	})
-	if err != nil {
-		return Stats{}, fmt.Errorf("store: stats: %w", err)
-	}
-	return st, nil
-}
-
-// Articles are stored as JSON compressed with Snappy, behind a one-byte tag:
-// news text compresses about twice, which keeps the store well under the raw
-// text's size plus the index. Untagged values are plain JSON.
-const tagSnappyJSON = 's'
-
-func encodeArticle(a *news.Article) ([]byte, error) {
-	data, err := json.Marshal(a)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 1, 1+snappy.MaxEncodedLen(len(data)))
-	out[0] = tagSnappyJSON
-	return append(out, snappy.Encode(nil, data)...), nil
-}
-
-func decodeArticle(data []byte, a any) error {
-	if len(data) > 0 && data[0] == tagSnappyJSON {
-		raw, err := snappy.Decode(nil, data[1:])
-		if err != nil {
-			return fmt.Errorf("decompress: %w", err)
-		}
-		data = raw
-	}
-	return json.Unmarshal(data, a)
+	return st, err
 }

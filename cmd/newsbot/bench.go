@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"time"
@@ -28,6 +29,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	fs.UintVar(&seed, "seed", 1, "corpus seed")
 	fs.BoolVar(&asJSON, "json", false, "print the figures as one JSON object")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to `file` (go tool pprof)")
+	memProfile := fs.String("memprofile", "", "write a heap profile of the serving half to `file`, taken after its queries with the data folder open (go tool pprof)")
 	serveOnly := fs.Bool("serve-only", false, "time the queries on an ingested --data folder only (the bench runs this half in a fresh process)")
 	inProcess := fs.Bool("in-process", false, "run the query half in this process (its peak RSS then includes the ingest)")
 	storeKind := fs.String("store", config.BackendBbolt, "store to measure: bbolt, or postgres (an empty database named by --dsn or NEWSBOT_STORE_DSN)")
@@ -80,6 +82,9 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if *memProfile != "" {
+		o.AfterQueries = func() error { return writeHeapProfile(*memProfile) }
+	}
 	if *serveOnly {
 		if o.Dir == "" {
 			return usageErr("--serve-only needs --data")
@@ -92,7 +97,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	}
 	if !*inProcess {
 		o.Serve = func(dir string) (*bench.ServeResult, error) {
-			return serveInChild(ctx, dir, o, *storeKind, *dsn)
+			return serveInChild(ctx, dir, o, *storeKind, *dsn, *memProfile)
 		}
 	}
 	res, err := bench.Run(ctx, o)
@@ -122,6 +127,20 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// writeHeapProfile writes the live heap, after a collection, to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("bench: --memprofile: %w", err)
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("bench: --memprofile: %w", err)
+	}
+	return f.Close()
+}
+
 func mb(b int64) float64 { return float64(b) / (1 << 20) }
 
 // emptyDatabase refuses a database that holds articles: the bench adds
@@ -140,13 +159,17 @@ func emptyDatabase(ctx context.Context, dsn string) error {
 
 // serveInChild runs `newsbot bench --serve-only` on the ingested folder in a
 // fresh process and reads its figures.
-func serveInChild(ctx context.Context, dir string, o bench.Options, storeKind, dsn string) (*bench.ServeResult, error) {
+func serveInChild(ctx context.Context, dir string, o bench.Options, storeKind, dsn, memProfile string) (*bench.ServeResult, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, self, "bench", "--serve-only", "--data", dir,
-		"--queries", strconv.Itoa(o.Queries), "--seed", strconv.FormatUint(o.Seed, 10), "--store", storeKind)
+	args := []string{"bench", "--serve-only", "--data", dir,
+		"--queries", strconv.Itoa(o.Queries), "--seed", strconv.FormatUint(o.Seed, 10), "--store", storeKind}
+	if memProfile != "" {
+		args = append(args, "--memprofile", memProfile)
+	}
+	cmd := exec.CommandContext(ctx, self, args...)
 	// The DSN may hold a password: it goes through the environment, not the
 	// command line that ps shows.
 	cmd.Env = append(os.Environ(), "NEWSBOT_STORE_DSN="+dsn)

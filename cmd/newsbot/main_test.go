@@ -243,3 +243,23 @@ func TestEmptyRowsAreSkipped(t *testing.T) {
 		t.Errorf("%q %q exit %d", out, errOut, code)
 	}
 }
+
+// The serving half's heap profile is written with the data folder still
+// open, as a gzipped pprof profile.
+func TestBenchMemProfile(t *testing.T) {
+	prof := filepath.Join(t.TempDir(), "heap.pprof")
+	out, stderr, code := newsbot(t, "", "bench", "--articles", "200", "--queries", "8", "--in-process", "--json", "--memprofile", prof)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, `"peak_rss_mb"`) {
+		t.Errorf("no figures: %s", out)
+	}
+	data, err := os.ReadFile(prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) < 100 || data[0] != 0x1f || data[1] != 0x8b {
+		t.Errorf("heap profile is %d bytes, not a gzipped profile", len(data))
+	}
+}

@@ -77,7 +77,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			st, err := lib.Store.Stats()
 			return st.Quotes, err
 		},
-		// Counting quotes reads every article: once a minute is plenty.
+		// PostgreSQL counts quotes over every article (the bbolt file
+		// keeps the counts): once a minute is plenty.
 		MaxAge: time.Minute,
 	})
 	// Links, feeds, full-text pages and attachments: one fetcher, one

@@ -29,6 +29,10 @@ type Options struct {
 	// Open opens the data folder; nil opens it with its embedded store
 	// (ingest.Open). The PostgreSQL bench opens it over the database.
 	Open func(ctx context.Context, dir string) (*ingest.Library, error)
+	// AfterQueries runs when the serving half has timed its queries, with
+	// the data folder still open: a heap profile then sees what serving
+	// holds.
+	AfterQueries func() error
 }
 
 func (o Options) open(ctx context.Context, dir string) (*ingest.Library, error) {
@@ -200,6 +204,11 @@ func Serve(ctx context.Context, dir string, o Options) (*ServeResult, error) {
 	cold := ms(time.Since(start))
 	if err := m.queries(ctx, lib.Index, o, res); err != nil {
 		return nil, err
+	}
+	if o.AfterQueries != nil {
+		if err := o.AfterQueries(); err != nil {
+			return nil, err
+		}
 	}
 	return &ServeResult{ColdOpenMS: cold, Search: res.Search, Ask: res.Ask, Quotes: res.Quotes, Suggest: res.Suggest, PeakRSSMB: peakRSSMB()}, nil
 }

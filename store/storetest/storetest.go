@@ -31,6 +31,7 @@ func Run(t *testing.T, open Open) {
 		{"RoundTrip", roundTrip},
 		{"ForEachInIDOrder", forEachOrder},
 		{"Stats", stats},
+		{"RemoveAndAddAgain", removeAndAddAgain},
 		{"Records", records},
 		{"FeedStateWatermarksSettings", stateRecords},
 		{"CheckAndClose", checkAndClose},
@@ -187,25 +188,83 @@ func forEachOrder(t *testing.T, s store.Backend) {
 	}
 }
 
+// removeAndAddAgain removes articles and adds them again under the same ids,
+// among others: each is found once, as it was added the second time.
+func removeAndAddAgain(t *testing.T, s store.Backend) {
+	var first []*news.Article
+	for i := range 30 {
+		first = append(first, art(fmt.Sprintf("id-%02d", i), "first"))
+	}
+	if _, err := s.AddArticles(first); err != nil {
+		t.Fatal(err)
+	}
+	again := map[string]bool{"id-00": true, "id-13": true, "id-29": true}
+	var back []*news.Article
+	for id := range again {
+		if err := s.Delete(id); err != nil {
+			t.Fatal(err)
+		}
+		back = append(back, art(id, "second"))
+	}
+	if s.Count() != 27 {
+		t.Errorf("count after removals = %d", s.Count())
+	}
+	res, err := s.AddArticles(append(back, art("id-05", "duplicate")))
+	if err != nil || len(res.Added) != 3 || len(res.Duplicates) != 1 {
+		t.Fatalf("add again: %d added, %d duplicates, %v", len(res.Added), len(res.Duplicates), err)
+	}
+	seen := map[string]int{}
+	err = s.ForEach(func(a *news.Article) error {
+		seen[a.ID]++
+		if want := map[bool]string{true: "second", false: "first"}[again[a.ID]]; a.Title != want {
+			t.Errorf("%s: title %q, want %q", a.ID, a.Title, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range first {
+		if seen[a.ID] != 1 {
+			t.Errorf("%s seen %d times", a.ID, seen[a.ID])
+		}
+	}
+	if s.Count() != 30 || len(seen) != 30 {
+		t.Errorf("count = %d, ForEach gave %d ids", s.Count(), len(seen))
+	}
+	if got, err := s.Article("id-13"); err != nil || got.Title != "second" {
+		t.Errorf("id-13 = %+v, %v", got, err)
+	}
+}
+
 func stats(t *testing.T, s store.Backend) {
 	tests := []struct {
 		name string
 		add  []*news.Article
+		put  *news.Article
 		del  string
 		want store.Stats
 	}{
-		{"empty", nil, "", store.Stats{ByGuild: map[string]int{}, BySource: map[string]int{}}},
+		{"empty", nil, nil, "", store.Stats{ByGuild: map[string]int{}, BySource: map[string]int{}}},
 		{"guilds, sources and quotes", []*news.Article{
 			{ID: "a", Title: "A", Source: "Wire", Paragraphs: []string{"a"}, Quotes: []quotes.Quote{{Text: "x"}, {Text: "y"}}},
 			{ID: "b", Title: "B", Source: "Wire", Guild: "1", Paragraphs: []string{"b"}, Quotes: []quotes.Quote{{Text: "z"}}},
 			{ID: "c", Title: "C", Guild: "1", Paragraphs: []string{"c"}},
-		}, "", store.Stats{Articles: 3, Quotes: 3, ByGuild: map[string]int{"": 1, "1": 2}, BySource: map[string]int{"Wire": 2, "": 1}}},
-		{"after a removal", nil, "a", store.Stats{Articles: 2, Quotes: 1, ByGuild: map[string]int{"1": 2}, BySource: map[string]int{"Wire": 1, "": 1}}},
+		}, nil, "", store.Stats{Articles: 3, Quotes: 3, ByGuild: map[string]int{"": 1, "1": 2}, BySource: map[string]int{"Wire": 2, "": 1}}},
+		{"after a removal", nil, nil, "a", store.Stats{Articles: 2, Quotes: 1, ByGuild: map[string]int{"1": 2}, BySource: map[string]int{"Wire": 1, "": 1}}},
+		{"a replaced article counts as it is now", nil,
+			&news.Article{ID: "b", Title: "B", Source: "Post", Paragraphs: []string{"b"}, Quotes: []quotes.Quote{{Text: "z"}, {Text: "w"}}},
+			"", store.Stats{Articles: 2, Quotes: 2, ByGuild: map[string]int{"": 1, "1": 1}, BySource: map[string]int{"Post": 1, "": 1}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := s.AddArticles(tt.add); err != nil {
 				t.Fatal(err)
+			}
+			if tt.put != nil {
+				if err := s.PutArticle(tt.put); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if tt.del != "" {
 				if err := s.Delete(tt.del); err != nil {
