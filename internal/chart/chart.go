@@ -1,6 +1,7 @@
 // Package chart draws the PNG charts newsbot attaches to its replies, sized
 // and coloured to stay legible in a Discord embed on the light and the dark
-// theme alike.
+// theme alike, and, in the same style, the bench's figures against the
+// number of articles.
 package chart
 
 import (
