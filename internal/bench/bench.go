@@ -76,6 +76,8 @@ type Result struct {
 	Quotes          Latency `json:"quotes_ms"`
 	Suggest         Latency `json:"suggest_ms"`
 	PeakRSSMB       float64 `json:"peak_rss_mb"`
+	RSSAnonMB       float64 `json:"rss_anon_mb"`
+	RSSFileMB       float64 `json:"rss_file_mb"`
 	// Concurrency holds one figure per --concurrency level, in the order
 	// run; absent when none was asked for.
 	Concurrency []Concurrency `json:"concurrency,omitempty"`
@@ -194,13 +196,19 @@ type ServeResult struct {
 	Quotes     Latency `json:"quotes_ms"`
 	Suggest    Latency `json:"suggest_ms"`
 	PeakRSSMB  float64 `json:"peak_rss_mb"`
+	// RSSAnonMB and RSSFileMB split the resident memory after the
+	// sequential queries: anonymous (the Go heap and runtime) and
+	// file-backed (the index segments and the store, mapped). A heap
+	// profile sees only the first.
+	RSSAnonMB float64 `json:"rss_anon_mb"`
+	RSSFileMB float64 `json:"rss_file_mb"`
 	// Concurrency as in Result.
 	Concurrency []Concurrency `json:"concurrency,omitempty"`
 }
 
 func (r *Result) merge(s *ServeResult) {
 	r.ColdOpenMS, r.Search, r.Ask, r.Quotes, r.Suggest, r.PeakRSSMB = s.ColdOpenMS, s.Search, s.Ask, s.Quotes, s.Suggest, s.PeakRSSMB
-	r.Concurrency = s.Concurrency
+	r.RSSAnonMB, r.RSSFileMB, r.Concurrency = s.RSSAnonMB, s.RSSFileMB, s.Concurrency
 }
 
 // Serve opens an ingested data folder cold (ready once it has answered a
@@ -245,6 +253,7 @@ func Serve(ctx context.Context, dir string, o Options) (*ServeResult, error) {
 		// Read before the concurrent runs: this figure is the sequential
 		// bench's, as it always was.
 		PeakRSSMB: peakRSSMB()}
+	sr.RSSAnonMB, sr.RSSFileMB = statusMB("RssAnon:"), statusMB("RssFile:")
 	for _, n := range o.Concurrency {
 		c, err := concurrent(ctx, lib.Index, reqs, n, o.MaxConcurrent)
 		if err != nil {
@@ -393,13 +402,17 @@ func dist(d []time.Duration) Latency {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // peakRSSMB reads the process's peak resident set size (Linux).
-func peakRSSMB() float64 {
+func peakRSSMB() float64 { return statusMB("VmHWM:") }
+
+// statusMB reads a figure of /proc/self/status in megabytes (Linux; 0
+// elsewhere).
+func statusMB(field string) float64 {
 	data, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, field); ok {
 			f := strings.Fields(rest)
 			if len(f) > 0 {
 				kb, _ := strconv.ParseFloat(f[0], 64)

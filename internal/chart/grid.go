@@ -152,6 +152,10 @@ func (pn Panel) plot() (*plot.Plot, error) {
 		return ticks
 	})
 	p.Y.Min, p.Y.Max = 0, top*1.15
+	if len(pn.Series) > 1 {
+		// Headroom for the legend in the top left corner.
+		p.Y.Max = top * 1.4
+	}
 	if top == 0 {
 		p.Y.Max = 1
 	}
