@@ -126,20 +126,7 @@ func (pn Panel) plot() (*plot.Plot, error) {
 	slices.Sort(xs)
 	xs = slices.Compact(xs)
 
-	p := plot.New()
-	p.BackgroundColor = background
-	p.Title.Text = cut(pn.Title, maxTitleRunes)
-	p.Title.TextStyle = style(labelSize, draw.XCenter, draw.YTop)
-	p.Title.Padding = 10
-	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
-		ax.Color = ink
-		ax.Width = 1.5
-		ax.Tick.Color = ink
-		ax.Tick.Width = 1.5
-		ax.Tick.Length = 6
-		ax.Tick.Label = style(tickSize-3, draw.XCenter, draw.YTop)
-	}
-	p.Y.Tick.Label = style(tickSize-3, draw.XRight, draw.YCenter)
+	p := newPlot(pn.Title, labelSize, 10, tickSize-3)
 	// Room either side of the first and last count, in log terms, so the
 	// end points are not on the frame.
 	p.X.Scale = plot.LogScale{}
