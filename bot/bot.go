@@ -22,6 +22,7 @@ import (
 	"github.com/newsbot/newsbot/commands"
 	"github.com/newsbot/newsbot/config"
 	"github.com/newsbot/newsbot/ingest/fetch"
+	"github.com/newsbot/newsbot/internal/admit"
 	"github.com/newsbot/newsbot/internal/discordep"
 	"github.com/newsbot/newsbot/internal/metrics"
 	"github.com/newsbot/newsbot/store"
@@ -67,7 +68,7 @@ type Bot struct {
 	svc     *commands.Service
 	log     *slog.Logger
 	s       *discordgo.Session
-	sem     chan struct{}
+	gate    *admit.Gate
 	limiter *rateLimiter
 
 	mu       sync.Mutex
@@ -148,7 +149,7 @@ func New(opt Options, svc *commands.Service, log *slog.Logger) (*Bot, error) {
 	s.StateEnabled = false
 	b := &Bot{
 		opt: opt, svc: svc, log: log, s: s,
-		sem:     make(chan struct{}, opt.MaxConcurrent),
+		gate:    admit.New(opt.MaxConcurrent),
 		limiter: newRateLimiter(opt.RatePerMinute, svc.Now),
 		appID:   opt.ApplicationID,
 		ready:   make(chan struct{}),

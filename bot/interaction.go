@@ -121,14 +121,12 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, respond resp
 		b.reply(respond, ephemeral("Slow down a little: you can run a few commands a minute. Try again shortly."))
 		return
 	}
-	select {
-	case b.sem <- struct{}{}:
-		defer func() { <-b.sem }()
-	default:
+	if _, ok := b.gate.Enter(); !ok {
 		outcome = "busy"
 		b.reply(respond, ephemeral("I'm busy answering others; try again in a few seconds."))
 		return
 	}
+	defer b.gate.Leave()
 	outcome = b.run(ctx, i, req, respond)
 }
 

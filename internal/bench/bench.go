@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -29,10 +30,20 @@ type Options struct {
 	// Open opens the data folder; nil opens it with its embedded store
 	// (ingest.Open). The PostgreSQL bench opens it over the database.
 	Open func(ctx context.Context, dir string) (*ingest.Library, error)
-	// AfterQueries runs when the serving half has timed its queries, with
-	// the data folder still open: a heap profile then sees what serving
-	// holds.
-	AfterQueries func() error
+	// Concurrency are the numbers of concurrent clients to run in turn,
+	// after the sequential queries, on the same opened library; none runs
+	// only the sequential queries.
+	Concurrency []int
+	// MaxConcurrent is the admission limit the concurrent clients meet (the
+	// bot's limits.max_concurrent).
+	MaxConcurrent int
+	// IngestCPUProfile, when set, is written with a CPU profile of the
+	// ingest (the timed part of Run only).
+	IngestCPUProfile string
+	// ServeCPUProfile and HeapProfile, when set, are written by Serve: a
+	// CPU profile of the serving half (cold open and all the queries), and
+	// a heap profile once the queries are done, the library still open.
+	ServeCPUProfile, HeapProfile string
 }
 
 func (o Options) open(ctx context.Context, dir string) (*ingest.Library, error) {
@@ -65,6 +76,11 @@ type Result struct {
 	Quotes          Latency `json:"quotes_ms"`
 	Suggest         Latency `json:"suggest_ms"`
 	PeakRSSMB       float64 `json:"peak_rss_mb"`
+	RSSAnonMB       float64 `json:"rss_anon_mb"`
+	RSSFileMB       float64 `json:"rss_file_mb"`
+	// Concurrency holds one figure per --concurrency level, in the order
+	// run; absent when none was asked for.
+	Concurrency []Concurrency `json:"concurrency,omitempty"`
 }
 
 // chunk is how many synthetic articles are generated and ingested at a time,
@@ -121,12 +137,20 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		lib.Close()
 		return nil, fmt.Errorf("bench: %w", err)
 	}
-	start := time.Now()
 	opt := ingest.FileOptions{}
 	if o.Progress != nil {
 		opt.Progress = func(done int) { o.Progress(done, o.Articles) }
 	}
+	stopProfile := func() {}
+	if o.IngestCPUProfile != "" {
+		if stopProfile, err = startCPUProfile(o.IngestCPUProfile); err != nil {
+			lib.Close()
+			return nil, err
+		}
+	}
+	start := time.Now()
 	rep, err := lib.IngestPaths(ctx, []string{corpus}, opt)
+	stopProfile()
 	if err != nil {
 		lib.Close()
 		return nil, err
@@ -172,10 +196,19 @@ type ServeResult struct {
 	Quotes     Latency `json:"quotes_ms"`
 	Suggest    Latency `json:"suggest_ms"`
 	PeakRSSMB  float64 `json:"peak_rss_mb"`
+	// RSSAnonMB and RSSFileMB split the resident memory after the
+	// sequential queries: anonymous (the Go heap and runtime) and
+	// file-backed (the index segments and the store, mapped). A heap
+	// profile sees only the first.
+	RSSAnonMB float64 `json:"rss_anon_mb"`
+	RSSFileMB float64 `json:"rss_file_mb"`
+	// Concurrency as in Result.
+	Concurrency []Concurrency `json:"concurrency,omitempty"`
 }
 
 func (r *Result) merge(s *ServeResult) {
 	r.ColdOpenMS, r.Search, r.Ask, r.Quotes, r.Suggest, r.PeakRSSMB = s.ColdOpenMS, s.Search, s.Ask, s.Quotes, s.Suggest, s.PeakRSSMB
+	r.RSSAnonMB, r.RSSFileMB, r.Concurrency = s.RSSAnonMB, s.RSSFileMB, s.Concurrency
 }
 
 // Serve opens an ingested data folder cold (ready once it has answered a
@@ -191,7 +224,13 @@ func Serve(ctx context.Context, dir string, o Options) (*ServeResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{}
+	if o.ServeCPUProfile != "" {
+		stop, err := startCPUProfile(o.ServeCPUProfile)
+		if err != nil {
+			return nil, err
+		}
+		defer stop()
+	}
 	start := time.Now()
 	lib, err := o.open(ctx, dir)
 	if err != nil {
@@ -202,15 +241,34 @@ func Serve(ctx context.Context, dir string, o Options) (*ServeResult, error) {
 		return nil, err
 	}
 	cold := ms(time.Since(start))
-	if err := m.queries(ctx, lib.Index, o, res); err != nil {
+	reqs, err := m.requests(ctx, lib.Index, o)
+	if err != nil {
 		return nil, err
 	}
-	if o.AfterQueries != nil {
-		if err := o.AfterQueries(); err != nil {
+	l, err := sequential(ctx, lib.Index, reqs)
+	if err != nil {
+		return nil, err
+	}
+	sr := &ServeResult{ColdOpenMS: cold, Search: l[kindSearch], Ask: l[kindAsk], Quotes: l[kindQuotes], Suggest: l[kindSuggest],
+		// Read before the concurrent runs: this figure is the sequential
+		// bench's, as it always was.
+		PeakRSSMB: peakRSSMB()}
+	sr.RSSAnonMB, sr.RSSFileMB = statusMB("RssAnon:"), statusMB("RssFile:")
+	for _, n := range o.Concurrency {
+		c, err := concurrent(ctx, lib.Index, reqs, n, o.MaxConcurrent)
+		if err != nil {
+			return nil, err
+		}
+		sr.Concurrency = append(sr.Concurrency, *c)
+	}
+	if o.HeapProfile != "" {
+		// While the library is still open: the profile shows what serving
+		// holds, not what closing freed.
+		if err := writeHeapProfile(o.HeapProfile); err != nil {
 			return nil, err
 		}
 	}
-	return &ServeResult{ColdOpenMS: cold, Search: res.Search, Ask: res.Ask, Quotes: res.Quotes, Suggest: res.Suggest, PeakRSSMB: peakRSSMB()}, nil
+	return sr, nil
 }
 
 // indexBytes measures the index on disk.
@@ -227,13 +285,57 @@ func indexBytes(dir string) int64 {
 	return n
 }
 
-// queries runs a mix of the four kinds of request, in turn, with words and
+// kind is one of the four kinds of request members make.
+type kind int
+
+const (
+	kindSearch kind = iota
+	kindAsk
+	kindQuotes
+	kindSuggest
+	kinds
+)
+
+// request is one timed request, drawn before the timing starts so that the
+// sequential run and every concurrent one ask exactly the same things.
+type request struct {
+	kind kind
+	text string // the query, question, speaker or prefix
+	// speaker says whether a quotes request names a speaker (else words).
+	speaker bool
+}
+
+func (q request) run(ctx context.Context, ix *index.Index) error {
+	var err error
+	switch q.kind {
+	case kindSearch:
+		_, err = ix.Search(ctx, index.SearchOptions{Query: q.text, Limit: 5})
+	case kindAsk:
+		_, err = ix.Ask(ctx, q.text, index.Scope{})
+	case kindQuotes:
+		qo := index.QuoteOptions{Limit: 5}
+		if q.speaker {
+			qo.Speaker = q.text
+		} else {
+			qo.About = q.text
+		}
+		_, _, err = ix.Quotes(ctx, qo)
+	case kindSuggest:
+		_, err = ix.SuggestSpeakers(ctx, index.Scope{}, q.text, 25)
+	}
+	if errors.Is(err, index.ErrEmptyQuery) {
+		return nil
+	}
+	return err
+}
+
+// requests draws a mix of the four kinds of request, in turn, with words and
 // names drawn from the corpus.
-func (m *material) queries(ctx context.Context, ix *index.Index, o Options, res *Result) error {
+func (m *material) requests(ctx context.Context, ix *index.Index, o Options) ([]request, error) {
 	r := rand.New(rand.NewPCG(o.Seed, 99))
 	speakers, err := ix.SuggestSpeakers(ctx, index.Scope{}, "", 25)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var names []string
 	for _, s := range speakers {
@@ -242,45 +344,50 @@ func (m *material) queries(ctx context.Context, ix *index.Index, o Options, res 
 	if len(names) == 0 {
 		names = []string{"Stoltenberg"}
 	}
-	var search, ask, quotes, suggest []time.Duration
 	word := func() string { return m.titleWords[r.IntN(len(m.titleWords))] }
-	for i := range o.Queries {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		t := time.Now()
-		switch i % 4 {
-		case 0:
-			_, err = ix.Search(ctx, index.SearchOptions{Query: word() + " " + word(), Limit: 5})
-			search = append(search, time.Since(t))
-		case 1:
-			q := m.questions[r.IntN(len(m.questions))]
+	reqs := make([]request, o.Queries)
+	for i := range reqs {
+		q := &reqs[i]
+		q.kind = kind(i % int(kinds))
+		switch q.kind {
+		case kindSearch:
+			q.text = word() + " " + word()
+		case kindAsk:
+			q.text = m.questions[r.IntN(len(m.questions))]
 			if r.IntN(2) == 0 {
-				q = "What did " + names[r.IntN(len(names))] + " say about " + word() + "?"
+				q.text = "What did " + names[r.IntN(len(names))] + " say about " + word() + "?"
 			}
-			_, err = ix.Ask(ctx, q, index.Scope{})
-			ask = append(ask, time.Since(t))
-		case 2:
-			qo := index.QuoteOptions{Limit: 5}
-			if r.IntN(2) == 0 {
-				qo.Speaker = names[r.IntN(len(names))]
+		case kindQuotes:
+			if q.speaker = r.IntN(2) == 0; q.speaker {
+				q.text = names[r.IntN(len(names))]
 			} else {
-				qo.About = word()
+				q.text = word()
 			}
-			_, _, err = ix.Quotes(ctx, qo)
-			quotes = append(quotes, time.Since(t))
-		case 3:
+		case kindSuggest:
 			n := names[r.IntN(len(names))]
-			prefix := strings.ToLower(n[:min(len(n), 1+r.IntN(4))])
-			_, err = ix.SuggestSpeakers(ctx, index.Scope{}, prefix, 25)
-			suggest = append(suggest, time.Since(t))
-		}
-		if err != nil && err != index.ErrEmptyQuery {
-			return err
+			q.text = strings.ToLower(n[:min(len(n), 1+r.IntN(4))])
 		}
 	}
-	res.Search, res.Ask, res.Quotes, res.Suggest = dist(search), dist(ask), dist(quotes), dist(suggest)
-	return nil
+	return reqs, nil
+}
+
+// sequential times the requests one after the other.
+func sequential(ctx context.Context, ix *index.Index, reqs []request) (byKind [kinds]Latency, err error) {
+	var took [kinds][]time.Duration
+	for _, q := range reqs {
+		if err := ctx.Err(); err != nil {
+			return byKind, err
+		}
+		t := time.Now()
+		if err := q.run(ctx, ix); err != nil {
+			return byKind, err
+		}
+		took[q.kind] = append(took[q.kind], time.Since(t))
+	}
+	for k := range took {
+		byKind[k] = dist(took[k])
+	}
+	return byKind, nil
 }
 
 func dist(d []time.Duration) Latency {
@@ -295,13 +402,17 @@ func dist(d []time.Duration) Latency {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // peakRSSMB reads the process's peak resident set size (Linux).
-func peakRSSMB() float64 {
+func peakRSSMB() float64 { return statusMB("VmHWM:") }
+
+// statusMB reads a figure of /proc/self/status in megabytes (Linux; 0
+// elsewhere).
+func statusMB(field string) float64 {
 	data, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, field); ok {
 			f := strings.Fields(rest)
 			if len(f) > 0 {
 				kb, _ := strconv.ParseFloat(f[0], 64)

@@ -6,9 +6,31 @@ import (
 )
 
 func TestRunSmall(t *testing.T) {
-	res, err := Run(context.Background(), Options{Articles: 300, Queries: 40, Dir: t.TempDir()})
+	res, err := Run(context.Background(), Options{Articles: 300, Queries: 40, Dir: t.TempDir(),
+		Concurrency: []int{1, 3, 8}, MaxConcurrent: 3})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(res.Concurrency) != 3 {
+		t.Fatalf("concurrency = %+v", res.Concurrency)
+	}
+	for i, c := range res.Concurrency {
+		if c.Clients != []int{1, 3, 8}[i] || c.MaxConcurrent != 3 || c.Requests != 40 || c.RequestsPerSecond <= 0 {
+			t.Errorf("%d clients: %+v", c.Clients, c)
+		}
+		if c.All.N != 40 || c.Search.N+c.Ask.N+c.Quotes.N+c.Suggest.N != 40 || c.Ask.N != 10 {
+			t.Errorf("%d clients: latencies %+v", c.Clients, c)
+		}
+		if c.PeakInFlight < 1 || c.PeakInFlight > min(c.Clients, 3) {
+			t.Errorf("%d clients: %d in flight at once, limit 3", c.Clients, c.PeakInFlight)
+		}
+		// No more clients than the limit: nobody may be told busy.
+		if c.Clients <= 3 && c.Busy != 0 {
+			t.Errorf("%d clients under a limit of 3: %d busy answers", c.Clients, c.Busy)
+		}
+		if c.Busy > 0 && c.BusyMinInFlight < 3 {
+			t.Errorf("%d clients: busy with %d in flight", c.Clients, c.BusyMinInFlight)
+		}
 	}
 	if res.Articles != 300 || res.IngestPerSecond <= 0 || res.StoreBytes <= 0 || res.IndexBytes <= 0 || res.RawBytes <= 0 {
 		t.Errorf("result = %+v", res)

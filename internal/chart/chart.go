@@ -1,6 +1,7 @@
 // Package chart draws the PNG charts newsbot attaches to its replies, sized
 // and coloured to stay legible in a Discord embed on the light and the dark
-// theme alike.
+// theme alike, and, in the same style, the bench's figures against the
+// number of articles.
 package chart
 
 import (
@@ -86,23 +87,11 @@ func (b Bars) PNG() ([]byte, error) {
 		top = math.Max(top, v)
 	}
 
-	p := plot.New()
-	p.BackgroundColor = background
-	p.Title.Text = cut(b.Title, maxTitleRunes)
-	p.Title.TextStyle = style(titleSize, draw.XCenter, draw.YTop)
-	p.Title.Padding = 14
+	p := newPlot(b.Title, titleSize, 14, tickSize)
 	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
-		ax.Color = ink
-		ax.Width = 1.5
-		ax.Tick.Color = ink
-		ax.Tick.Width = 1.5
-		ax.Tick.Length = 6
-		ax.Label.TextStyle = style(labelSize, draw.XCenter, draw.YBottom)
 		// Bars stand on the axis line and fill the width.
 		ax.Padding = 0
 	}
-	p.X.Tick.Label = style(tickSize, draw.XCenter, draw.YTop)
-	p.Y.Tick.Label = style(tickSize, draw.XRight, draw.YCenter)
 	p.Y.Label.Text = b.YLabel
 
 	n := len(b.Values)
@@ -148,6 +137,27 @@ func (b Bars) PNG() ([]byte, error) {
 		return nil, fmt.Errorf("chart: png: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// newPlot is a plot in the house style: the title at titleSize, ink axes,
+// tick labels at tickSize.
+func newPlot(title string, titleSize, titlePad, tickSize vg.Length) *plot.Plot {
+	p := plot.New()
+	p.BackgroundColor = background
+	p.Title.Text = cut(title, maxTitleRunes)
+	p.Title.TextStyle = style(titleSize, draw.XCenter, draw.YTop)
+	p.Title.Padding = titlePad
+	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
+		ax.Color = ink
+		ax.Width = 1.5
+		ax.Tick.Color = ink
+		ax.Tick.Width = 1.5
+		ax.Tick.Length = 6
+		ax.Label.TextStyle = style(labelSize, draw.XCenter, draw.YBottom)
+	}
+	p.X.Tick.Label = style(tickSize, draw.XCenter, draw.YTop)
+	p.Y.Tick.Label = style(tickSize, draw.XRight, draw.YCenter)
+	return p
 }
 
 func style(size vg.Length, x draw.XAlignment, y draw.YAlignment) text.Style {
