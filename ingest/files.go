@@ -32,7 +32,10 @@ type Report struct {
 	Failed     int
 	Failures   []Failure
 	// Added are the articles stored by this ingest; DuplicateOf the stored
-	// articles that inputs duplicated.
+	// articles that inputs duplicated. Only IngestItems (a page, a message:
+	// a few articles, which the reply lists) fills them; a file ingest counts
+	// them, since holding every article it adds would grow with the files
+	// (a million-article file held gigabytes).
 	Added       []*news.Article
 	DuplicateOf []*news.Article
 	// Skipped are table rows with no text: reported, not failed.
@@ -57,6 +60,7 @@ type batcher struct {
 	lib     *Library
 	opt     FileOptions
 	rep     Report
+	keep    bool // fill rep.Added and rep.DuplicateOf
 	pending []*news.Article
 	// seen catches the same article twice in one run, which the store would
 	// otherwise see only after the batch.
@@ -149,8 +153,10 @@ func (b *batcher) wait() error {
 	res := r.res
 	b.rep.Ingested += len(res.Added)
 	b.rep.Duplicates += len(res.Duplicates)
-	b.rep.Added = append(b.rep.Added, res.Added...)
-	b.rep.DuplicateOf = append(b.rep.DuplicateOf, res.Duplicates...)
+	if b.keep {
+		b.rep.Added = append(b.rep.Added, res.Added...)
+		b.rep.DuplicateOf = append(b.rep.DuplicateOf, res.Duplicates...)
+	}
 	if b.opt.Progress != nil {
 		b.opt.Progress(b.rep.Ingested + b.rep.Duplicates + b.rep.Failed)
 	}
@@ -234,6 +240,7 @@ func (l *Library) IngestFS(ctx context.Context, fsys fs.FS, names []string, opt 
 // IngestItems ingests articles parsed elsewhere (a fetched page, a message).
 func (l *Library) IngestItems(ctx context.Context, items []news.Item) (Report, error) {
 	b := l.newBatcher(FileOptions{})
+	b.keep = true
 	if err := b.take(ctx, items); err != nil {
 		return b.abort(err)
 	}

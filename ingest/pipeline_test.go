@@ -134,6 +134,11 @@ func TestLargeJSONLStreams(t *testing.T) {
 	if rep.Ingested != n || rep.Failed != 1 || !strings.HasSuffix(rep.Failures[0].Ref, "big.jsonl:9") {
 		t.Errorf("ingested %d, failed %d (%v), want %d and the bad line 9", rep.Ingested, rep.Failed, rep.Failures, n)
 	}
+	// A file ingest counts what it adds and keeps none of it: the report of
+	// a million-article file must not hold a million articles.
+	if len(rep.Added) != 0 || len(rep.DuplicateOf) != 0 {
+		t.Errorf("the report holds %d added and %d duplicated articles, want counts only", len(rep.Added), len(rep.DuplicateOf))
+	}
 }
 
 // TestReindexWhileServing rebuilds the index while searches run on it: no
