@@ -71,6 +71,11 @@ const (
 // or abstains, with related articles, when the answer model finds no sentence
 // likely enough to answer.
 func (ix *Index) Ask(ctx context.Context, text string, scope Scope) (*AskResult, error) {
+	release, err := ix.slot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	if err := CheckQuery(text); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -57,6 +58,13 @@ type Index struct {
 	// groups maps a stem to the ids of the related-word groups it is in.
 	groups map[string][]int
 
+	// running holds a slot per query being worked on: as many as there
+	// are cores. More queries at once would only share the cores, each
+	// taking longer (a bot admitting 8 on 2 cores saw its p99 at 100k
+	// articles reach 190 ms); waiting in turn (channels wake waiters in
+	// order) keeps a query's time near its own work.
+	running chan struct{}
+
 	countMu sync.Mutex
 	count   int
 	countAt time.Time
@@ -99,7 +107,7 @@ func Open(path string, src ArticleSource) (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("index: analyzer %q missing", en.AnalyzerName)
 	}
-	ix := &Index{path: path, src: src, analyzer: an}
+	ix := &Index{path: path, src: src, analyzer: an, running: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	ix.cur.Store(&handle{b})
 	ix.buildLexicon()
 	lexicon.Load() // WordNet, for Ask: now rather than in the first question
@@ -388,4 +396,15 @@ func (ix *Index) Swap(newPath, oldDir string) error {
 		}
 	})
 	return nil
+}
+
+// slot waits for a query's turn on a core; release gives it back. A
+// cancelled or expired context stops the wait.
+func (ix *Index) slot(ctx context.Context) (release func(), err error) {
+	select {
+	case ix.running <- struct{}{}:
+		return func() { <-ix.running }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

@@ -111,6 +111,11 @@ func speakerQuery(name string) query.Query {
 
 // Quotes finds quotes by speaker, words and article.
 func (ix *Index) Quotes(ctx context.Context, o QuoteOptions) ([]QuoteHit, int, error) {
+	release, err := ix.slot(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer release()
 	bq := bleve.NewBooleanQuery()
 	scored, narrowed := false, false
 	if s := strings.TrimSpace(o.Speaker); s != "" {
@@ -218,6 +223,11 @@ const (
 // most quoted first. A surname given alone in one article is counted with the
 // full name another article gives it. An empty prefix lists the most quoted.
 func (ix *Index) SuggestSpeakers(ctx context.Context, scope Scope, prefix string, limit int) ([]SpeakerCount, error) {
+	release, err := ix.slot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	if limit <= 0 || limit > MaxSuggestions {
 		limit = MaxSuggestions
 	}

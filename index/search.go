@@ -148,6 +148,11 @@ func (o SearchOptions) scopeFilters() []query.Query {
 
 // Search finds the best articles for a query.
 func (ix *Index) Search(ctx context.Context, o SearchOptions) (*SearchResult, error) {
+	release, err := ix.slot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	if err := CheckQuery(o.Query); err != nil {
 		return nil, err
 	}

@@ -231,6 +231,11 @@ func span(o TrendOptions, first, last time.Time) (from, to time.Time, by Period,
 // counting is done by the index: date range facets on the publication date,
 // term facets on the source and the speaker.
 func (ix *Index) Trend(ctx context.Context, o TrendOptions) (*Trend, error) {
+	release, err := ix.slot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	tq, err := ix.topicQuery(o.Topic, "title", "body")
 	if err != nil {
 		return nil, err
@@ -304,7 +309,7 @@ func (ix *Index) Trend(ctx context.Context, o TrendOptions) (*Trend, error) {
 	if !o.Since.IsZero() {
 		sp.Since, sp.Until = from, to
 	}
-	if tr.Speakers, err = ix.TopicSpeakers(ctx, sp); err != nil {
+	if tr.Speakers, err = ix.topicSpeakers(ctx, sp); err != nil {
 		return nil, err
 	}
 	return tr, nil
@@ -324,6 +329,16 @@ type SpeakerOptions struct {
 // by a term facet. A surname given alone is counted with the one full name
 // that ends with it, as in SuggestSpeakers; unattributed quotes are left out.
 func (ix *Index) TopicSpeakers(ctx context.Context, o SpeakerOptions) ([]SpeakerCount, error) {
+	release, err := ix.slot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return ix.topicSpeakers(ctx, o)
+}
+
+// topicSpeakers is TopicSpeakers within a query's slot (Trend's).
+func (ix *Index) topicSpeakers(ctx context.Context, o SpeakerOptions) ([]SpeakerCount, error) {
 	tq, err := ix.topicQuery(o.Topic, "text")
 	if err != nil {
 		return nil, err
