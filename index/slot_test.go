@@ -29,9 +29,15 @@ func TestQueriesWaitTheirTurn(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	calls := map[string]func(context.Context) error{
-		"search":  func(ctx context.Context) error { _, err := ix.Search(ctx, SearchOptions{Query: "harbour"}); return err },
-		"ask":     func(ctx context.Context) error { _, err := ix.Ask(ctx, "When did the harbour reopen?", Scope{}); return err },
-		"quotes":  func(ctx context.Context) error { _, _, err := ix.Quotes(ctx, QuoteOptions{About: "harbour"}); return err },
+		"search": func(ctx context.Context) error { _, err := ix.Search(ctx, SearchOptions{Query: "harbour"}); return err },
+		"ask": func(ctx context.Context) error {
+			_, err := ix.Ask(ctx, "When did the harbour reopen?", Scope{})
+			return err
+		},
+		"quotes": func(ctx context.Context) error {
+			_, _, err := ix.Quotes(ctx, QuoteOptions{About: "harbour"})
+			return err
+		},
 		"suggest": func(ctx context.Context) error { _, err := ix.SuggestSpeakers(ctx, Scope{}, "p", 5); return err },
 		"trend":   func(ctx context.Context) error { _, err := ix.Trend(ctx, TrendOptions{Topic: "harbour"}); return err },
 	}
