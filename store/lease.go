@@ -11,8 +11,9 @@ import (
 // when it is free or expired, and renews it every ttl/3; fn's context ends
 // when the lease is lost (another process has it, or it could not be renewed
 // for ttl/2, well before it expires for the others) and fn is started again
-// once the lease is back. RunLeased returns when ctx ends and fn has
-// returned. A store that grants no leases (the bbolt file, which one process
+// once the lease is back. An fn that returns by itself (its job failed at
+// once, say) is started again no sooner than ttl/3 later, not in a tight
+// loop. RunLeased returns when ctx ends and fn has returned. A store that grants no leases (the bbolt file, which one process
 // holds) just runs fn.
 func RunLeased(ctx context.Context, st Backend, name, holder string, ttl time.Duration, log *slog.Logger, fn func(context.Context)) {
 	l, ok := st.(Leaser)
@@ -37,7 +38,12 @@ func RunLeased(ctx context.Context, st Backend, name, holder string, ttl time.Du
 			continue
 		}
 		log.Info("took the lease: this process runs the job", "lease", name)
-		holdLease(ctx, l, name, holder, ttl, every, log, fn)
+		if holdLease(ctx, l, name, holder, ttl, every, log, fn) {
+			select {
+			case <-ctx.Done():
+			case <-time.After(every):
+			}
+		}
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
@@ -45,8 +51,8 @@ func RunLeased(ctx context.Context, st Backend, name, holder string, ttl time.Du
 }
 
 // holdLease runs fn and renews the lease until fn returns, ctx ends or the
-// lease is lost.
-func holdLease(ctx context.Context, l Leaser, name, holder string, ttl, every time.Duration, log *slog.Logger, fn func(context.Context)) {
+// lease is lost; it reports whether fn returned by itself.
+func holdLease(ctx context.Context, l Leaser, name, holder string, ttl, every time.Duration, log *slog.Logger, fn func(context.Context)) (stoppedItself bool) {
 	run, stop := context.WithCancel(ctx)
 	defer stop()
 	done := make(chan struct{})
@@ -57,11 +63,11 @@ func holdLease(ctx context.Context, l Leaser, name, holder string, ttl, every ti
 	for {
 		select {
 		case <-done:
-			return
+			return ctx.Err() == nil
 		case <-ctx.Done():
 			stop()
 			<-done
-			return
+			return false
 		case <-tick.C:
 		}
 		ok, err := l.TryLease(ctx, name, holder, ttl)
@@ -79,6 +85,6 @@ func holdLease(ctx context.Context, l Leaser, name, holder string, ttl, every ti
 		}
 		stop()
 		<-done
-		return
+		return false
 	}
 }

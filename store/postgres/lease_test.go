@@ -92,3 +92,24 @@ func waitOther(t *testing.T, s *Store, not string) string {
 	t.Fatalf("no holder other than %q within a minute", not)
 	return ""
 }
+
+// TestRunLeasedJobThatStops: a job that returns by itself (it failed at
+// once) is started again after a pause of ttl/3, not in a tight loop.
+func TestRunLeasedJobThatStops(t *testing.T) {
+	st := open(t, pgtest.DSN(t))
+	defer st.Close()
+	const ttl = 600 * time.Millisecond
+	starts := make(chan time.Time, 10)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		store.RunLeased(ctx, st, "feeds", "a", ttl, nil, func(context.Context) { starts <- time.Now() })
+	}()
+	first, second := <-starts, <-starts
+	cancel()
+	<-done
+	if gap := second.Sub(first); gap < ttl/3 {
+		t.Errorf("the job was started again %v after it stopped, want at least %v", gap, ttl/3)
+	}
+}
