@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -200,19 +201,12 @@ func readStats(b *bbolt.Bucket) Stats {
 			return nil
 		}
 		n := int(binary.BigEndian.Uint64(v))
-		if g, ok := cutPrefix(k, prefixGuild); ok {
-			st.ByGuild[g] = n
-		} else if src, ok := cutPrefix(k, prefixSource); ok {
-			st.BySource[src] = n
+		if g, ok := bytes.CutPrefix(k, []byte(prefixGuild)); ok {
+			st.ByGuild[string(g)] = n
+		} else if src, ok := bytes.CutPrefix(k, []byte(prefixSource)); ok {
+			st.BySource[string(src)] = n
 		}
 		return nil
 	})
 	return st
-}
-
-func cutPrefix(k []byte, prefix string) (string, bool) {
-	if len(k) < len(prefix) || string(k[:len(prefix)]) != prefix {
-		return "", false
-	}
-	return string(k[len(prefix):]), true
 }
