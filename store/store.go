@@ -96,14 +96,33 @@ func Open(path string, timeout time.Duration) (*Store, error) {
 }
 
 func openDB(path string, timeout time.Duration) (*bbolt.DB, error) {
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: timeout, FreelistType: bbolt.FreelistMapType, PageSize: pageSize})
-	if err != nil {
-		if errors.Is(err, bbolt.ErrTimeout) {
-			return nil, fmt.Errorf("%w (%s)", ErrLocked, path)
+	// A process that waited for the lock while another migrated the file
+	// gets the lock of the old file once the migration has renamed the new
+	// one over it: it would then work on a file with no name. It opens
+	// again until the file it holds is the one the path names.
+	for range 3 {
+		var f *os.File
+		opt := &bbolt.Options{Timeout: timeout, FreelistType: bbolt.FreelistMapType, PageSize: pageSize,
+			OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
+				var err error
+				f, err = os.OpenFile(name, flag, perm)
+				return f, err
+			}}
+		db, err := bbolt.Open(path, 0o600, opt)
+		if err != nil {
+			if errors.Is(err, bbolt.ErrTimeout) {
+				return nil, fmt.Errorf("%w (%s)", ErrLocked, path)
+			}
+			return nil, fmt.Errorf("store: open %s: %w", path, err)
 		}
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		held, herr := f.Stat()
+		named, nerr := os.Stat(path)
+		if herr != nil || nerr != nil || os.SameFile(held, named) {
+			return db, nil
+		}
+		db.Close()
 	}
-	return db, nil
+	return nil, fmt.Errorf("store: open %s: the file kept being replaced while it was opened", path)
 }
 
 // initDB creates the buckets of a new file and marks its format.
