@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/newsbot/newsbot/index"
 	"github.com/newsbot/newsbot/internal/markdown"
@@ -38,18 +37,11 @@ type AnswerJSON struct {
 // boldMarkdown escapes text for Discord and bolds its spans (byte ranges, in
 // order and apart): the words of an answer that match the question.
 func boldMarkdown(text string, bold []news.Span) string {
-	var b strings.Builder
-	pos := 0
-	for _, sp := range bold {
-		if sp.Start < pos || sp.End > len(text) || sp.Start >= sp.End {
-			continue // not in order, or not in text: shown plain
-		}
-		b.WriteString(markdown.Escape(text[pos:sp.Start]))
-		b.WriteString(markdown.Bold(markdown.Escape(text[sp.Start:sp.End])))
-		pos = sp.End
+	spans := make([][2]int, len(bold))
+	for i, sp := range bold {
+		spans[i] = [2]int{sp.Start, sp.End}
 	}
-	b.WriteString(markdown.Escape(text[pos:]))
-	return b.String()
+	return markdown.BoldSpans(text, spans)
 }
 
 // NoAnswer is what newsbot says when the index does not know.

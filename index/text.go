@@ -134,24 +134,20 @@ func (ix *Index) Snippet(a *news.Article, terms map[string]bool, maxRunes int) s
 func (ix *Index) highlight(text string, terms map[string]bool, maxRunes int) string {
 	toks := ix.tokens(text)
 	lo, hi := window(text, toks, terms, maxRunes)
-	var b strings.Builder
-	if lo > 0 {
-		b.WriteString("…")
-	}
-	pos := lo
+	var spans [][2]int
 	for _, t := range toks {
-		if t.start < lo || t.end > hi || !terms[t.term] {
-			continue
+		if t.start >= lo && t.end <= hi && terms[t.term] {
+			spans = append(spans, [2]int{t.start - lo, t.end - lo})
 		}
-		b.WriteString(markdown.Escape(text[pos:t.start]))
-		b.WriteString(markdown.Bold(markdown.Escape(text[t.start:t.end])))
-		pos = t.end
 	}
-	b.WriteString(markdown.Escape(text[pos:hi]))
+	out := markdown.BoldSpans(text[lo:hi], spans)
+	if lo > 0 {
+		out = "…" + out
+	}
 	if hi < len(text) {
-		b.WriteString("…")
+		out += "…"
 	}
-	return b.String()
+	return out
 }
 
 // window chooses the byte range [lo, hi) of text to show: all of it when it

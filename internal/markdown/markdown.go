@@ -43,3 +43,20 @@ func Bold(escaped string) string {
 	}
 	return "**" + escaped + "**"
 }
+
+// BoldSpans escapes text and bolds its byte ranges [start, end), given in
+// order and apart; a range out of order or outside text is shown plain.
+func BoldSpans(text string, spans [][2]int) string {
+	var b strings.Builder
+	pos := 0
+	for _, sp := range spans {
+		if sp[0] < pos || sp[1] > len(text) || sp[0] >= sp[1] {
+			continue
+		}
+		b.WriteString(Escape(text[pos:sp[0]]))
+		b.WriteString(Bold(Escape(text[sp[0]:sp[1]])))
+		pos = sp[1]
+	}
+	b.WriteString(Escape(text[pos:]))
+	return b.String()
+}

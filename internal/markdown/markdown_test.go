@@ -24,3 +24,21 @@ func TestEscape(t *testing.T) {
 		})
 	}
 }
+
+func TestBoldSpans(t *testing.T) {
+	tests := []struct {
+		text  string
+		spans [][2]int
+		want  string
+	}{
+		{"a *b* c", [][2]int{{2, 5}}, `a **\*b\*** c`},
+		{"ab cd ef", [][2]int{{0, 2}, {6, 8}}, "**ab** cd **ef**"},
+		{"ab cd", [][2]int{{3, 5}, {0, 2}, {4, 9}, {1, 1}}, "ab **cd**"}, // out of order, outside, empty: plain
+		{"_x_", nil, `\_x\_`},
+	}
+	for _, tt := range tests {
+		if got := BoldSpans(tt.text, tt.spans); got != tt.want {
+			t.Errorf("BoldSpans(%q, %v) = %q, want %q", tt.text, tt.spans, got, tt.want)
+		}
+	}
+}
