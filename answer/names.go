@@ -254,8 +254,8 @@ func questionNameWords(q string) []questionWord {
 		// A run of capitalised words is one name; a word typed in
 		// lower case ("boris") is a name of its own.
 		j := i + 1
-		if isCapitalWord(words[i].text) {
-			for j < len(words) && isCapitalWord(words[j].text) && !strings.ContainsAny(q[words[j-1].end:words[j].start], ",;:?!()") && trimPossessive(words[j-1].text) == words[j-1].text {
+		if entity.IsCapitalised(words[i].text) {
+			for j < len(words) && entity.IsCapitalised(words[j].text) && !strings.ContainsAny(q[words[j-1].end:words[j].start], ",;:?!()") && trimPossessive(words[j-1].text) == words[j-1].text {
 				j++
 			}
 		}
@@ -331,7 +331,7 @@ type nameRunAt struct {
 func capitalRuns(s string, words []refWord) []nameRunAt {
 	var out []nameRunAt
 	for i := 0; i < len(words); {
-		if !isCapitalWord(words[i].text) {
+		if !entity.IsCapitalised(words[i].text) {
 			i++
 			continue
 		}
@@ -344,7 +344,7 @@ func capitalRuns(s string, words []refWord) []nameRunAt {
 					break // punctuation between: another name
 				}
 			}
-			if isCapitalWord(w.text) {
+			if entity.IsCapitalised(w.text) {
 				run = append(run, w)
 				j++
 				if trimPossessive(w.text) != w.text {
@@ -352,7 +352,7 @@ func capitalRuns(s string, words []refWord) []nameRunAt {
 				}
 				continue
 			}
-			if joins(w.text, run) && j+1 < len(words) && isCapitalWord(words[j+1].text) {
+			if joins(w.text, run) && j+1 < len(words) && entity.IsCapitalised(words[j+1].text) {
 				run = append(run, w)
 				j++
 				continue
@@ -614,11 +614,6 @@ func splitWords(s string) []refWord {
 func newRefWord(w string, start int) refWord {
 	w = strings.TrimRight(w, "'’-&.")
 	return refWord{text: w, start: start, end: start + len(w)}
-}
-
-func isCapitalWord(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
-	return unicode.IsUpper(r)
 }
 
 func trimPossessive(w string) string {
