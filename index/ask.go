@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -155,7 +154,7 @@ func (ix *Index) candidates(ctx context.Context, q question, scope Scope) ([]Can
 	if len(q.terms) == 0 {
 		return nil, nil, nil
 	}
-	idf, accented, err := ix.idf(ctx, q)
+	idf, df, accented, err := ix.idf(ctx, q)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -163,7 +162,7 @@ func (ix *Index) candidates(ctx context.Context, q question, scope Scope) ([]Can
 	// twenty barely moves BM25, yet walking its postings is most of the
 	// cost on a large index. Ranking sentences uses every word of the
 	// question and their related words.
-	words := retrievalTerms(q.terms, idf)
+	words := retrievalTerms(q.terms, idf, df)
 	for v := range accented {
 		words = append(words, v)
 	}
@@ -205,18 +204,31 @@ func (ix *Index) candidates(ctx context.Context, q question, scope Scope) ([]Can
 }
 
 // retrievalTerms keeps the question's terms rarer than one article in twenty
-// (an IDF over ln 20), and at least its three rarest.
-func retrievalTerms(terms []string, idf map[string]float64) []string {
+// (an IDF over ln 20), and at least its three rarest, while the articles that
+// hold them add up to at most askPostings; the rarest term is always kept.
+// Walking and scoring the articles of every term is most of Ask's cost: on a
+// million articles a question of common words would walk hundreds of
+// thousands, while its rarer words already find the articles that answer. On
+// a library of up to askPostings articles the bound never applies.
+func retrievalTerms(terms []string, idf map[string]float64, df map[string]uint64) []string {
 	sorted := slices.Clone(terms)
 	sort.SliceStable(sorted, func(i, j int) bool { return idf[sorted[i]] > idf[sorted[j]] })
 	keep := sorted[:0]
+	var walked uint64
 	for i, t := range sorted {
+		if i > 0 && walked+df[t] > askPostings {
+			break
+		}
 		if i < 3 || idf[t] >= math.Log(20) {
 			keep = append(keep, t)
+			walked += df[t]
 		}
 	}
 	return keep
 }
+
+// askPostings bounds the articles Ask's retrieval walks (see retrievalTerms).
+var askPostings uint64 = 50000
 
 // termsQuery matches analysed terms (never user syntax) in the title and the
 // body, the title weighing more.
@@ -240,38 +252,47 @@ func round(f float64) float64 { return math.Round(f*1000) / 1000 }
 // question that no article holds may be a name typed without its accents
 // ("Erdogan"): accented maps the indexed terms that are the same word with
 // them ("erdoğan") to the question's term.
-func (ix *Index) idf(ctx context.Context, q question) (idf map[string]float64, accented map[string]string, err error) {
+// df holds how many articles have each term in their body.
+func (ix *Index) idf(ctx context.Context, q question) (idf map[string]float64, df map[string]uint64, accented map[string]string, err error) {
 	adv, err := ix.b().Advanced()
 	if err != nil {
-		return nil, nil, fmt.Errorf("index: idf: %w", err)
+		return nil, nil, nil, fmt.Errorf("index: idf: %w", err)
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return nil, nil, fmt.Errorf("index: idf: %w", err)
+		return nil, nil, nil, fmt.Errorf("index: idf: %w", err)
 	}
 	defer r.Close()
-	n, err := ix.articleCount()
+	count := func(term, field string) (uint64, error) {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+		if err != nil {
+			return 0, fmt.Errorf("index: idf %q: %w", term, err)
+		}
+		defer tfr.Close()
+		return tfr.Count(), nil
+	}
+	// The number of articles is the length of one posting list, read as
+	// the terms' are, where a search would walk it.
+	n, err := count(docArticle, "type")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	idf = make(map[string]float64, len(q.terms))
+	df = make(map[string]uint64, len(q.terms))
 	for _, t := range q.terms {
-		tfr, err := r.TermFieldReader(ctx, []byte(t), "body", false, false, false)
+		d, err := count(t, "body")
 		if err != nil {
-			return nil, nil, fmt.Errorf("index: idf %q: %w", t, err)
+			return nil, nil, nil, err
 		}
-		df := float64(tfr.Count())
-		tfr.Close()
-		if df == 0 {
-			var vdf uint64
-			if vdf, err = accentedForms(r, t, &accented); err != nil {
-				return nil, nil, err
+		if d == 0 {
+			if d, err = accentedForms(r, t, &accented); err != nil {
+				return nil, nil, nil, err
 			}
-			df = float64(vdf)
 		}
-		idf[t] = math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
+		df[t] = d
+		idf[t] = math.Log(1 + (float64(n)-float64(d)+0.5)/(float64(d)+0.5))
 	}
-	return idf, accented, nil
+	return idf, df, accented, nil
 }
 
 // accentedForms finds the indexed terms that fold to t ("erdoğan" for
@@ -309,22 +330,6 @@ func accentedForms(r bleveindex.IndexReader, t string, into *map[string]string) 
 		d.Close()
 	}
 	return df, nil
-}
-
-// articleCount is the number of articles, for IDF: counting them is a search,
-// so the count is kept for a few seconds.
-func (ix *Index) articleCount() (int, error) {
-	ix.countMu.Lock()
-	defer ix.countMu.Unlock()
-	if time.Since(ix.countAt) < 5*time.Second {
-		return ix.count, nil
-	}
-	n, err := ix.DocCount()
-	if err != nil {
-		return 0, err
-	}
-	ix.count, ix.countAt = n, time.Now()
-	return n, nil
 }
 
 // matcher maps an article's terms back to the question terms they stand for.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -24,6 +25,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/edgengram"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
 
@@ -33,7 +35,7 @@ import (
 
 // MappingVersion changes whenever the mapping does; an index built with another
 // version must be rebuilt (newsbot reindex).
-const MappingVersion = "4"
+const MappingVersion = "5"
 
 // GlobalGuild is the guild value indexed for articles visible everywhere:
 // keyword fields cannot hold an empty string.
@@ -64,10 +66,6 @@ type Index struct {
 	// articles reach 190 ms); waiting in turn (channels wake waiters in
 	// order) keeps a query's time near its own work.
 	running chan struct{}
-
-	countMu sync.Mutex
-	count   int
-	countAt time.Time
 
 	suggestMu    sync.Mutex
 	suggestCache map[string]suggestEntry // by guild
@@ -158,7 +156,7 @@ type articleDoc struct {
 	Source    string    `json:"source"`
 	Guild     string    `json:"guild"`
 	Published time.Time `json:"published,omitzero"`
-	// Ingested and Recency are times as fixed-width UTC text (timeKey):
+	// Ingested and Recency are times as fixed-width keys (timeKey):
 	// keyword terms sort and range like times at the cost of one term, where
 	// a datetime field indexes a dozen and more. Recency is the publication
 	// date, else the ingest time: what /latest sorts on.
@@ -166,8 +164,40 @@ type articleDoc struct {
 	Recency  string `json:"recency"`
 }
 
-// timeKey writes a time as fixed-width UTC text whose order is the times'.
-func timeKey(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
+// timeKey writes a time as an 11-byte key whose byte order is the times' order,
+// to the nanosecond: its Unix nanoseconds, sign bit flipped, six bits a byte
+// in an alphabet of rising ASCII. Sorting quotes by recency reads this key of
+// every matching quote, so its size is the cost: RFC 3339 text took 30 bytes.
+// Times outside what Unix nanoseconds hold (years 1678 to 2262) sort as the
+// nearest one they do.
+func timeKey(t time.Time) string {
+	var n int64
+	switch {
+	case t.Before(minKeyTime):
+		n = math.MinInt64
+	case t.After(maxKeyTime):
+		n = math.MaxInt64
+	default:
+		n = t.UnixNano()
+	}
+	u := uint64(n) ^ 1<<63
+	var b [timeKeyLen]byte
+	for i := timeKeyLen - 1; i >= 0; i-- {
+		b[i] = keyDigits[u&63]
+		u >>= 6
+	}
+	return string(b[:])
+}
+
+const (
+	timeKeyLen = 11 // 66 bits hold 64
+	keyDigits  = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+)
+
+var (
+	minKeyTime = time.Unix(0, math.MinInt64)
+	maxKeyTime = time.Unix(0, math.MaxInt64)
+)
 
 // BleveType tells bleve which document mapping applies.
 func (d articleDoc) BleveType() string { return docArticle }
@@ -310,7 +340,7 @@ func (ix *Index) IndexArticles(ctx context.Context, arts []*news.Article) error 
 			Ingested:  timeKey(a.Ingested),
 			Recency:   timeKey(recency(a)),
 		}
-		if err := b.Index(a.ID, doc); err != nil {
+		if err := ix.add(b, a.ID, doc); err != nil {
 			return fmt.Errorf("index: %s: %w", a.ID, err)
 		}
 		if err := ix.addQuotes(b, a); err != nil {
@@ -323,6 +353,48 @@ func (ix *Index) IndexArticles(ctx context.Context, arts []*news.Article) error 
 		}
 	}
 	return flush()
+}
+
+// rawDocValues are the fields whose doc values a sort or facet reads for every
+// matching document, over the whole index: the quotes' recency (quotes newest
+// first) and speaker (the suggestions facet). mapDoc has them written one
+// document a chunk, uncompressed, as bleve does for geo points; otherwise
+// each value read decompressed the chunk of 1,024 documents around it, which
+// at a million articles was a quarter of all serving CPU. The cost is eight
+// bytes of memory per document and field, for the chunks' offsets.
+//
+// Both options go together: bleve's merge (zapx v17 iterateAllDocValues)
+// reads a chunk without compression as a single document's values, so
+// uncompressed chunks of 1,024 documents are garbled by the first merge
+// (TestRawDocValuesSurviveMerges).
+var rawDocValues = map[string]bool{"recency": true, "speaker": true}
+
+// add puts data in the batch as bleve's Batch.Index does, through mapDoc.
+func (ix *Index) add(b *bleve.Batch, id string, data any) error {
+	doc, err := mapDoc(ix.b().Mapping(), id, data)
+	if err != nil {
+		return err
+	}
+	return b.IndexAdvanced(doc)
+}
+
+// mapDoc maps data to a document with the index's mapping, then marks the doc
+// values of rawDocValues to be written unchunked and uncompressed (options
+// bleve's mapping does not offer).
+func mapDoc(m mapping.IndexMapping, id string, data any) (*document.Document, error) {
+	doc := document.NewDocument(id)
+	if err := m.MapDocument(doc, data); err != nil {
+		return nil, err
+	}
+	for i, f := range doc.Fields {
+		tf, ok := f.(*document.TextField)
+		if !ok || !rawDocValues[tf.Name()] {
+			continue
+		}
+		doc.Fields[i] = document.NewTextFieldCustom(tf.Name(), tf.ArrayPositions(), tf.Value(),
+			tf.Options()|bindex.SkipDVChunking|bindex.SkipDVCompression, tf.Analyzer())
+	}
+	return doc, nil
 }
 
 // DeleteArticle removes an article and its quotes.
@@ -383,9 +455,6 @@ func (ix *Index) Swap(newPath, oldDir string) error {
 		return fmt.Errorf("index: open rebuilt %s: %w", newPath, err)
 	}
 	prev := ix.cur.Swap(&handle{nb})
-	ix.countMu.Lock()
-	ix.countAt = time.Time{}
-	ix.countMu.Unlock()
 	ix.suggestMu.Lock()
 	ix.suggestCache = nil
 	ix.suggestMu.Unlock()

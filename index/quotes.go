@@ -70,7 +70,7 @@ func (ix *Index) addQuotes(b *bleve.Batch, a *news.Article) error {
 			Guild:       guild,
 			Recency:     rec,
 		}
-		if err := b.Index(quoteID(a.ID, i), doc); err != nil {
+		if err := ix.add(b, quoteID(a.ID, i), doc); err != nil {
 			return fmt.Errorf("index: quote %d of %s: %w", i, a.ID, err)
 		}
 	}
