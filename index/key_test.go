@@ -3,6 +3,7 @@ package index
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,7 +35,7 @@ func TestTimeKeyOrder(t *testing.T) {
 			times[i-1].Equal(maxKeyTime) && times[i].After(maxKeyTime) {
 			want = 0 // clamped to the same key
 		}
-		if got := cmp(a, b); got != want {
+		if got := strings.Compare(a, b); got != want {
 			t.Errorf("%v (%q) against %v (%q): order %d, want %d", times[i-1], a, times[i], b, got, want)
 		}
 	}
@@ -45,16 +46,6 @@ func TestTimeKeyOrder(t *testing.T) {
 	if !slices.IsSorted([]byte(keyDigits)) {
 		t.Errorf("the key alphabet is not in rising order: %q", keyDigits)
 	}
-}
-
-func cmp(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Only the fields of rawDocValues get their doc values unchunked and
