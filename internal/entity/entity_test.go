@@ -80,3 +80,19 @@ func BenchmarkClassify(b *testing.B) {
 		Classify(names[i%len(names)], Context{After: "said"})
 	}
 }
+
+// TestTitleWords: every listed title is one IsTitle accepts.
+func TestTitleWords(t *testing.T) {
+	words := TitleWords()
+	if len(words) < 100 {
+		t.Fatalf("only %d title words", len(words))
+	}
+	for w := range words {
+		if !IsTitle(w) {
+			t.Errorf("IsTitle(%q) = false for a listed title", w)
+		}
+	}
+	if words["ex-president"] || !IsTitle("ex-president") {
+		t.Error("hyphenated forms are IsTitle's, not the list's")
+	}
+}

@@ -675,7 +675,7 @@ func TestPronounGender(t *testing.T) {
 		{`Trump attacked her record on trade.`, unknownGender},
 		{`Trump met Pence and his wife.`, unknownGender},
 	} {
-		toks := tokenize(tc.sentence, findSpans(tc.sentence))
+		toks := tokenize(tc.sentence, findSpans(tc.sentence, nil), nil)
 		if got := pronounGender(toks, 1, len(toks)); got != tc.want {
 			t.Errorf("%q: gender %d, want %d", tc.sentence, got, tc.want)
 		}
