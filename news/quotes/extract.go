@@ -3,6 +3,7 @@ package quotes
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	ent "github.com/newsbot/newsbot/internal/entity"
 )
@@ -16,11 +17,48 @@ func Extract(paragraphs []string) []Quote {
 }
 
 func extract(paragraphs []string) *extractor {
-	x := &extractor{reg: newRegistry(), lastQuotePara: -2}
+	x := &extractor{reg: newRegistry(), lastQuotePara: -2, scratch: scratchPool.Get().(*scratch)}
 	for i, p := range paragraphs {
 		x.paragraph(i, p)
 	}
+	x.scratch.release()
+	x.scratch = nil
 	return x
+}
+
+// scratch is the storage an extractor reuses for every paragraph and
+// sentence. A pool hands it on from article to article: ingest extracts
+// many articles on a few goroutines, and each would otherwise make its
+// slices anew.
+type scratch struct {
+	para para // the paragraph being read
+
+	// Of one sentence.
+	qpos  []int
+	names []nameRun
+	spoke []*entity
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// maxPooledTokens bounds the token slice kept for the next article, so that
+// one huge paragraph does not stay in memory.
+const maxPooledTokens = 1 << 12
+
+// release hands s back to the pool, without the strings and entities of
+// the article, which would otherwise stay in memory.
+func (s *scratch) release() {
+	p := &s.para
+	if cap(p.toks) > maxPooledTokens {
+		return
+	}
+	clear(p.toks[:cap(p.toks)])
+	clear(p.quotes[:cap(p.quotes)])
+	clear(p.found[:cap(p.found)])
+	clear(s.names[:cap(s.names)])
+	clear(s.spoke[:cap(s.spoke)])
+	*p = para{toks: p.toks[:0], spans: p.spans[:0], sents: p.sents[:0], quotes: p.quotes[:0], found: p.found[:0]}
+	scratchPool.Put(s)
 }
 
 // extractor holds what one article has told so far: who was named, who spoke
@@ -41,12 +79,7 @@ type extractor struct {
 	subjSent sentence        // the sentence subjects holds verbs' subjects for
 	subjects map[int]mention // by verb index; a map, so that a sentence of thousands of verbs stays linear
 
-	para para // the paragraph being read
-
-	// Scratch slices of one sentence, reused from sentence to sentence.
-	qpos  []int
-	names []nameRun
-	spoke []*entity
+	*scratch
 
 	// pending are the output indices of the unattributed quotes of the last
 	// paragraph when it was one quote left open: in the multi-paragraph
@@ -267,7 +300,7 @@ func sentenceNames(toks []token, a, b int, buf []nameRun) []nameRun {
 	out := buf[:0]
 	depth := 0
 	for i := a; i < b; {
-		depth = bracketDepth(toks[i], depth)
+		depth = bracketDepth(&toks[i], depth)
 		if !isNameWord(toks[i]) || depth > 0 {
 			i++
 			continue
@@ -356,12 +389,17 @@ func (x *extractor) register(toks []token, a, b int, names []nameRun) {
 }
 
 // bracketDepth tracks round brackets while scanning.
-func bracketDepth(t token, depth int) int {
-	switch {
-	case t.punct("(["):
+func bracketDepth(t *token, depth int) int {
+	if t.kind != tkPunct {
+		return depth
+	}
+	switch t.text {
+	case "(", "[":
 		return depth + 1
-	case t.punct(")]") && depth > 0:
-		return depth - 1
+	case ")", "]":
+		if depth > 0 {
+			return depth - 1
+		}
 	}
 	return depth
 }

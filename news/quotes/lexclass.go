@@ -54,26 +54,29 @@ const (
 	lxSpokesSing
 )
 
-// wordClasses holds every word of the lists above with its classes, built
-// once from the lists themselves so that they stay the one place to edit.
+// lexLists are the word lists behind the classes.
+var lexLists = []struct {
+	set map[string]bool
+	c   lexClass
+}{
+	{speechVerbs, lxSpeech}, {thatVerbs, lxThat}, {bareClauseVerbs, lxBareClause},
+	{finiteWords, lxFinite}, {subjectWords, lxSubject}, {tellVerbs, lxTell},
+	{irregularPast, lxIrregularPast}, {nounDeterminers, lxNounDet}, {orgWords, lxOrgWord},
+	{roleNouns, lxRole}, {orgNouns, lxOrgNoun}, {statementNouns, lxStatement},
+	{spokesNouns, lxSpokes}, {stopCaps, lxStopCap}, {determiners, lxDeterminer},
+	{pronouns, lxPronoun}, {particles, lxParticle}, {adverbialStarts, lxAdverbialStart},
+	{prepositions, lxPreposition}, {namingWords, lxNaming}, {clauseCuts, lxClauseCut},
+	{auxWords, lxAux}, {timeWords, lxTime}, {adverbialAfterVerb, lxAdverbialAfterVerb},
+	{toListenerVerbs, lxToListener}, {nounContext, lxNounContext}, {postnominals, lxPostnominal},
+	{surnameTitles, lxSurnameTitle}, {surnameLike, lxSurnameLike}, {regnal, lxRegnal},
+	{ent.TitleWords(), lxTitle},
+}
+
+// wordClasses holds every word of the lists with its classes, built once
+// from the lists themselves so that they stay the one place to edit.
 var wordClasses = func() map[string]lexClass {
 	m := map[string]lexClass{}
-	for _, l := range []struct {
-		set map[string]bool
-		c   lexClass
-	}{
-		{speechVerbs, lxSpeech}, {thatVerbs, lxThat}, {bareClauseVerbs, lxBareClause},
-		{finiteWords, lxFinite}, {subjectWords, lxSubject}, {tellVerbs, lxTell},
-		{irregularPast, lxIrregularPast}, {nounDeterminers, lxNounDet}, {orgWords, lxOrgWord},
-		{roleNouns, lxRole}, {orgNouns, lxOrgNoun}, {statementNouns, lxStatement},
-		{spokesNouns, lxSpokes}, {stopCaps, lxStopCap}, {determiners, lxDeterminer},
-		{pronouns, lxPronoun}, {particles, lxParticle}, {adverbialStarts, lxAdverbialStart},
-		{prepositions, lxPreposition}, {namingWords, lxNaming}, {clauseCuts, lxClauseCut},
-		{auxWords, lxAux}, {timeWords, lxTime}, {adverbialAfterVerb, lxAdverbialAfterVerb},
-		{toListenerVerbs, lxToListener}, {nounContext, lxNounContext}, {postnominals, lxPostnominal},
-		{surnameTitles, lxSurnameTitle}, {surnameLike, lxSurnameLike}, {regnal, lxRegnal},
-		{ent.TitleWords(), lxTitle},
-	} {
+	for _, l := range lexLists {
 		for w, ok := range l.set {
 			if ok {
 				m[w] |= l.c

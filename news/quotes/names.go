@@ -47,11 +47,20 @@ func nameWordText(text, lower string, cap bool, lex lexClass) bool {
 	if !cap {
 		return isParticleName(text)
 	}
-	if lex&lxStopCap != 0 || strings.ContainsAny(lower, "0123456789") {
+	if lex&lxStopCap != 0 {
 		return false
 	}
+	k := -1 // the first apostrophe
+	for i := 0; i < len(lower); i++ {
+		switch c := lower[i]; {
+		case '0' <= c && c <= '9':
+			return false
+		case k < 0 && (c == '\'' || c == 0xE2 && strings.HasPrefix(lower[i:], "’")):
+			k = i
+		}
+	}
 	// "They're", "It's", "Don't": a contraction of a function word.
-	if k := strings.IndexAny(lower, "'’"); k > 0 && (stopCaps[lower[:k]] || strings.HasSuffix(lower, "n't") || strings.HasSuffix(lower, "n’t")) {
+	if k > 0 && (stopCaps[lower[:k]] || strings.HasSuffix(lower, "n't") || strings.HasSuffix(lower, "n’t")) {
 		return false
 	}
 	return true
@@ -309,7 +318,7 @@ widower monk dad`)
 
 // genderOf reads a gender from words of a title or descriptor, if any.
 func genderOf(s string) gender {
-	for _, w := range strings.Fields(strings.ToLower(s)) {
+	for w := range strings.FieldsSeq(strings.ToLower(s)) {
 		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
 		switch {
 		case femaleWords[w]:
@@ -354,6 +363,10 @@ type registry struct {
 	lastOrg     *entity
 	lastSubject *entity
 	recent      []*entity // people, most recently noticed first
+
+	// key is where lookups build their map keys: a map indexed by
+	// string(bytes) does not copy them, so only a new entry allocates.
+	key []byte
 }
 
 // maxRecent people are kept for "he" and "she".
@@ -376,14 +389,14 @@ func (r *registry) person(m mention) *entity {
 		e.learnTitle(m.title)
 		return e
 	}
-	key := m.words[0] + "|" + last
-	if e := r.byFirstLast[key]; e != nil {
+	r.key = append(append(append(r.key[:0], m.words[0]...), '|'), last...)
+	if e := r.byFirstLast[string(r.key)]; e != nil {
 		e.learnTitle(m.title)
 		return e
 	}
 	e := &entity{name: m.name, title: m.title, kind: entPerson, words: m.words, gender: genderOf(m.title)}
 	r.persons = append(r.persons, e)
-	r.byFirstLast[key] = e
+	r.byFirstLast[string(r.key)] = e
 	r.bySurname[last] = e
 	if n := len(m.words); n >= 3 && !isInitial(m.words[n-2]) && r.bySurname[m.words[n-2]] == nil {
 		// "Governor Vázquez" after "Wanda Vázquez Garced"
@@ -426,8 +439,14 @@ func (r *registry) single(m mention) *entity {
 }
 
 func (r *registry) org(m mention) *entity {
-	key := strings.Join(m.words, " ")
-	if e := r.orgByName[key]; e != nil {
+	r.key = r.key[:0]
+	for i, w := range m.words {
+		if i > 0 {
+			r.key = append(r.key, ' ')
+		}
+		r.key = append(r.key, w...)
+	}
+	if e := r.orgByName[string(r.key)]; e != nil {
 		e.mentions++
 		return e
 	}

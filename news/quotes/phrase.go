@@ -45,14 +45,21 @@ func commaSegments(toks []token, a, b int, buf []segment) []segment {
 	out := buf[:0]
 	start, depth := a, 0
 	for i := a; i < b; i++ {
-		switch {
-		case toks[i].punct("("):
+		if toks[i].kind != tkPunct {
+			continue
+		}
+		switch toks[i].text {
+		case "(":
 			depth++
-		case toks[i].punct(")") && depth > 0:
-			depth--
-		case toks[i].punct(",") && depth == 0:
-			out = append(out, segment{start, i})
-			start = i + 1
+		case ")":
+			if depth > 0 {
+				depth--
+			}
+		case ",":
+			if depth == 0 {
+				out = append(out, segment{start, i})
+				start = i + 1
+			}
 		}
 	}
 	return append(out, segment{start, b})
