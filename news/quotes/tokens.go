@@ -139,7 +139,7 @@ func readWord(p string, i int, low *paraLower) (token, int) {
 	if stem, ok := cutPossessive(text); ok {
 		text, t.poss = stem, true
 	}
-	if i < len(p) && p[i] == '.' && isAbbreviation(text, low.of(text, start)) {
+	if i < len(p) && p[i] == '.' && isAbbreviation(text, low.of(text)) {
 		i++
 		text += "."
 	}
@@ -153,7 +153,7 @@ func readWord(p string, i int, low *paraLower) (token, int) {
 	if !isASCII(t.raw) && hasFormatRune(t.raw) {
 		t.raw = strings.Map(dropFormat, t.raw)
 	}
-	t.lower = low.of(text, start)
+	t.lower = low.of(text)
 	first, _ := utf8.DecodeRuneInString(text)
 	t.cap = unicode.IsUpper(first) || unicode.IsTitle(first)
 	t.lex = classOf(t.lower)
@@ -162,36 +162,34 @@ func readWord(p string, i int, low *paraLower) (token, int) {
 }
 
 // paraLower lowers the words of one paragraph. strings.ToLower makes a new
-// string for every capitalised word; an ASCII word is lowered instead as a
-// slice of one lower-case copy of the paragraph, made once. ASCII lowering
-// keeps every byte offset, so the slice is the word's.
+// string for every capitalised word; an ASCII word is lowered instead into
+// one buffer per paragraph. A strings.Builder never changes bytes it has
+// written, so each word's slice of it stays as it was.
 type paraLower struct {
-	p     string
-	lower string // p with A-Z lowered, made when first needed
+	p string
+	b strings.Builder
 }
 
-// of is strings.ToLower(text) for the word text that starts at byte start.
-func (l *paraLower) of(text string, start int) string {
-	end := start + len(text)
-	if end > len(l.p) || l.p[start:end] != text || !isASCII(text) {
+// of is strings.ToLower(text) for the word text of the paragraph.
+func (l *paraLower) of(text string) string {
+	if !isASCII(text) {
 		return strings.ToLower(text)
 	}
 	if !hasUpperASCII(text) {
 		return text
 	}
-	if l.lower == "" {
-		var b strings.Builder
-		b.Grow(len(l.p))
-		for i := 0; i < len(l.p); i++ {
-			c := l.p[i]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			b.WriteByte(c)
-		}
-		l.lower = b.String()
+	if l.b.Cap() == 0 {
+		l.b.Grow(len(l.p)) // the paragraph's words fit, but for a few abbreviations
 	}
-	return l.lower[start:end]
+	n := l.b.Len()
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		l.b.WriteByte(c)
+	}
+	return l.b.String()[n:]
 }
 
 func hasUpperASCII(s string) bool {
