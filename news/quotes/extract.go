@@ -37,6 +37,8 @@ type scratch struct {
 	qpos  []int
 	names []nameRun
 	spoke []*entity
+
+	words []string // of one quote, for emitDirect
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -49,7 +51,7 @@ const maxPooledTokens = 1 << 12
 // the article, which would otherwise stay in memory.
 func (s *scratch) release() {
 	p := &s.para
-	if cap(p.toks) > maxPooledTokens {
+	if cap(p.toks) > maxPooledTokens || cap(s.words) > maxPooledTokens {
 		return
 	}
 	clear(p.toks[:cap(p.toks)])
@@ -57,6 +59,7 @@ func (s *scratch) release() {
 	clear(p.found[:cap(p.found)])
 	clear(s.names[:cap(s.names)])
 	clear(s.spoke[:cap(s.spoke)])
+	clear(s.words[:cap(s.words)])
 	*p = para{toks: p.toks[:0], spans: p.spans[:0], sents: p.sents[:0], quotes: p.quotes[:0], found: p.found[:0]}
 	scratchPool.Put(s)
 }

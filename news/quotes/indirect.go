@@ -314,7 +314,7 @@ func (x *extractor) clauseFound(p *para, s sentence, c clue, a, b int) (indirect
 func (x *extractor) textFound(p *para, s sentence, c clue, start, end int) (indirectFound, bool) {
 	toks := p.toks
 	text := strings.TrimRight(p.text[start:end], " .,;:")
-	if len(strings.Fields(text)) < 2 {
+	if !twoWords(text) {
 		return indirectFound{}, false
 	}
 	attr := x.resolve(c, toks, s)
@@ -326,6 +326,17 @@ func (x *extractor) textFound(p *para, s sentence, c clue, start, end int) (indi
 		attr: attr,
 		ent:  attr.ent,
 	}, true
+}
+
+// twoWords: text has two words or more, as strings.Fields splits them.
+func twoWords(text string) bool {
+	n := 0
+	for range strings.FieldsSeq(text) {
+		if n++; n == 2 {
+			return true
+		}
+	}
+	return false
 }
 
 // clauseEnd is where the reported clause from a stops: the end of the
