@@ -1,7 +1,8 @@
 package quotes
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -146,7 +147,7 @@ func (x *extractor) paragraph(pi int, text string) {
 		x.sentence(p, si)
 	}
 	x.emitDirect(p)
-	sort.SliceStable(p.found, func(i, j int) bool { return p.found[i].at < p.found[j].at })
+	slices.SortStableFunc(p.found, func(a, b found) int { return cmp.Compare(a.at, b.at) })
 	x.resolvePending(p)
 	for _, f := range p.found {
 		x.out = append(x.out, f.q)
