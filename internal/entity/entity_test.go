@@ -1,6 +1,9 @@
 package entity
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestClassify(t *testing.T) {
 	tests := []struct {
@@ -78,5 +81,43 @@ func BenchmarkClassify(b *testing.B) {
 	names := []string{"Mark Amodei", "Muslim", "D.C.", "Paris", "Amnesty International", "Trump"}
 	for i := 0; b.Loop(); i++ {
 		Classify(names[i%len(names)], Context{After: "said"})
+	}
+}
+
+// TestTitleWords: every listed title is one IsTitle accepts.
+func TestTitleWords(t *testing.T) {
+	words := TitleWords()
+	if len(words) < 100 {
+		t.Fatalf("only %d title words", len(words))
+	}
+	for w := range words {
+		if !IsTitle(w) {
+			t.Errorf("IsTitle(%q) = false for a listed title", w)
+		}
+	}
+	if words["ex-president"] || !IsTitle("ex-president") {
+		t.Error("hyphenated forms are IsTitle's, not the list's")
+	}
+}
+
+// TestAppendLowerASCII: ASCII text comes out as strings.ToLower makes it;
+// other text is left to strings.ToLower.
+func TestAppendLowerASCII(t *testing.T) {
+	for _, tc := range []struct {
+		s     string
+		ascii bool
+	}{
+		{"", true}, {"Jens Stoltenberg", true}, {"NATO", true}, {"already lower", true}, {"D.C.", true},
+		{"Zürich", false}, {"ÉMILE", false},
+	} {
+		got, ok := appendLowerASCII([]byte("x"), tc.s)
+		switch {
+		case ok != tc.ascii:
+			t.Errorf("appendLowerASCII(%q) ok = %v, want %v", tc.s, ok, tc.ascii)
+		case ok && string(got) != "x"+strings.ToLower(tc.s):
+			t.Errorf("appendLowerASCII(%q) = %q, want %q", tc.s, got, "x"+strings.ToLower(tc.s))
+		case !ok && string(got) != "x":
+			t.Errorf("appendLowerASCII(%q) appended %q to non-ASCII text", tc.s, got)
+		}
 	}
 }

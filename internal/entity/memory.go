@@ -45,7 +45,29 @@ func (m *Memory) Recall(name string) Class {
 	if m == nil || m.classes == nil {
 		return Unknown
 	}
+	var buf [64]byte
+	if key, ok := appendLowerASCII(buf[:0], name); ok {
+		return m.classes[string(key)] // a lookup by string(bytes) makes no string
+	}
 	return m.classes[strings.ToLower(name)]
+}
+
+// appendLowerASCII appends s in lower case to b, and reports whether s was
+// ASCII; for other text it appends nothing, as only strings.ToLower knows
+// how to lower it.
+func appendLowerASCII(b []byte, s string) ([]byte, bool) {
+	n := len(b)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x80:
+			return b[:n], false
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b, true
 }
 
 // Classify is the package's Classify with the memory's knowledge of name.

@@ -57,6 +57,17 @@ district street road bridge square park airport bay sea ocean coast valley repub
 kingdom empire village town avenue boulevard peninsula desert forest beach harbour harbor
 `)
 
+// TitleWords returns a new set of the words IsTitle accepts as they are, for
+// a caller that folds them into tables of its own. IsTitle also accepts
+// hyphenated forms made of them ("ex-president"), which the set does not list.
+func TitleWords() map[string]bool {
+	m := make(map[string]bool, len(titles))
+	for w := range titles {
+		m[w] = true
+	}
+	return m
+}
+
 // NameHeads returns a new set of the words that end the name of an
 // organisation or a place, which are never a person's name.
 func NameHeads() map[string]bool {

@@ -75,7 +75,7 @@ func (x *extractor) parsePrefix(toks []token, sa, lo, q int) clue {
 // a clause inside the sentence, not to the sentence's speaker.
 func inRelativeClause(toks []token, lo, v int) bool {
 	j := v - 1
-	for j >= lo && v-j <= maxAux && toks[j].kind == tkWord && auxWords[toks[j].lower] {
+	for j >= lo && v-j <= maxAux && toks[j].kind == tkWord && toks[j].in(lxAux) {
 		j--
 	}
 	for k := j; k >= lo && j-k < 6; k-- {
@@ -284,11 +284,11 @@ func (x *extractor) fallback(p *para, si int, qpos []int, k int, pre clue) attri
 // adverbialOnly: toks[a:q] is one introductory phrase and a comma ("During
 // the premiere,", "On Monday,"), with no verb and no name of its own.
 func adverbialOnly(toks []token, a, q int) bool {
-	if q-a < 2 || q-a > 8 || !toks[q-1].punct(",") || !adverbialStarts[toks[a].lower] {
+	if q-a < 2 || q-a > 8 || !toks[q-1].punct(",") || !toks[a].in(lxAdverbialStart) {
 		return false
 	}
 	for i := a; i < q-1; i++ {
-		if toks[i].kind != tkWord || (isNameWord(toks[i]) && i > a) || speechVerbs[toks[i].lower] {
+		if toks[i].kind != tkWord || (isNameWord(toks[i]) && i > a) || toks[i].in(lxSpeech) {
 			return false
 		}
 	}
@@ -321,7 +321,7 @@ const maxLaterSentences = 4
 // opensAttribution: the words between the parts of a split quote start with
 // punctuation, the verb or the speaker, not with "and" as in `"A" and "B"`.
 func opensAttribution(t token) bool {
-	return t.kind == tkPunct || speechVerbs[t.lower] || pronouns[t.lower] || isNameWord(t) || determiners[t.lower]
+	return t.kind == tkPunct || t.in(lxSpeech) || t.in(lxPronoun) || isNameWord(t) || t.in(lxDeterminer)
 }
 
 func hasPunct(toks []token, a, b int, marks string) bool {
@@ -336,7 +336,7 @@ func hasPunct(toks []token, a, b int, marks string) bool {
 // statementIssuer finds "statement from X" or "statement by X" in toks[a:q].
 func (x *extractor) statementIssuer(toks []token, a, q int) mention {
 	for i := a; i < q; i++ {
-		if toks[i].kind == tkWord && statementNouns[singular(toks[i].lower)] {
+		if toks[i].kind == tkWord && toks[i].in(lxStatementSing) {
 			if m := x.issuer(toks, i+1, q); m.ok() {
 				return m
 			}
@@ -376,7 +376,7 @@ func verbAfter(toks []token, i, q int) string {
 		if !t.cap && len(t.lower) > 3 && t.lower[len(t.lower)-2:] == "ed" {
 			return t.text
 		}
-		if !t.cap && !auxWords[t.lower] {
+		if !t.cap && !t.in(lxAux) {
 			return ""
 		}
 	}

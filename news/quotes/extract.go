@@ -1,8 +1,10 @@
 package quotes
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
+	"sync"
 
 	ent "github.com/newsbot/newsbot/internal/entity"
 )
@@ -16,11 +18,51 @@ func Extract(paragraphs []string) []Quote {
 }
 
 func extract(paragraphs []string) *extractor {
-	x := &extractor{reg: newRegistry(), lastQuotePara: -2}
+	x := &extractor{reg: newRegistry(), lastQuotePara: -2, scratch: scratchPool.Get().(*scratch)}
 	for i, p := range paragraphs {
 		x.paragraph(i, p)
 	}
+	x.scratch.release()
+	x.scratch = nil
 	return x
+}
+
+// scratch is the storage an extractor reuses for every paragraph and
+// sentence. A pool hands it on from article to article: ingest extracts
+// many articles on a few goroutines, and each would otherwise make its
+// slices anew.
+type scratch struct {
+	para para // the paragraph being read
+
+	// Of one sentence.
+	qpos  []int
+	names []nameRun
+	spoke []*entity
+
+	words []string // of one quote, for emitDirect
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// maxPooledTokens bounds the token slice kept for the next article, so that
+// one huge paragraph does not stay in memory.
+const maxPooledTokens = 1 << 12
+
+// release hands s back to the pool, without the strings and entities of
+// the article, which would otherwise stay in memory.
+func (s *scratch) release() {
+	p := &s.para
+	if cap(p.toks) > maxPooledTokens || cap(s.words) > maxPooledTokens {
+		return
+	}
+	clear(p.toks[:cap(p.toks)])
+	clear(p.quotes[:cap(p.quotes)])
+	clear(p.found[:cap(p.found)])
+	clear(s.names[:cap(s.names)])
+	clear(s.spoke[:cap(s.spoke)])
+	clear(s.words[:cap(s.words)])
+	*p = para{toks: p.toks[:0], spans: p.spans[:0], sents: p.sents[:0], quotes: p.quotes[:0], found: p.found[:0]}
+	scratchPool.Put(s)
 }
 
 // extractor holds what one article has told so far: who was named, who spoke
@@ -40,6 +82,8 @@ type extractor struct {
 
 	subjSent sentence        // the sentence subjects holds verbs' subjects for
 	subjects map[int]mention // by verb index; a map, so that a sentence of thousands of verbs stays linear
+
+	*scratch
 
 	// pending are the output indices of the unattributed quotes of the last
 	// paragraph when it was one quote left open: in the multi-paragraph
@@ -88,19 +132,22 @@ func (x *extractor) paragraph(pi int, text string) {
 	if strings.TrimSpace(text) == "" {
 		return
 	}
-	p := &para{index: pi, text: text}
+	// The slices of the paragraph before are reused: nothing refers to them
+	// once it is read.
+	p := &x.para
+	*p = para{index: pi, text: text, toks: p.toks, spans: p.spans, sents: p.sents, quotes: p.quotes[:0], found: p.found[:0]}
 	x.subjSent = sentence{-1, -1}
 	clear(x.subjects)
-	p.spans = findSpans(text)
-	p.toks = tokenize(text, p.spans)
-	p.sents = splitSentences(text, p.toks, p.spans)
+	p.spans = findSpans(text, p.spans)
+	p.toks = tokenize(text, p.spans, p.toks)
+	p.sents = splitSentences(text, p.toks, p.spans, p.sents)
 	x.steps += len(p.toks)
-	p.quotes = make([]quoteState, len(p.spans))
+	p.quotes = append(p.quotes, make([]quoteState, len(p.spans))...)
 	for si := range p.sents {
 		x.sentence(p, si)
 	}
 	x.emitDirect(p)
-	sort.SliceStable(p.found, func(i, j int) bool { return p.found[i].at < p.found[j].at })
+	slices.SortStableFunc(p.found, func(a, b found) int { return cmp.Compare(a.at, b.at) })
 	x.resolvePending(p)
 	for _, f := range p.found {
 		x.out = append(x.out, f.q)
@@ -115,24 +162,26 @@ func (x *extractor) paragraph(pi int, text string) {
 // indirect quotes, and then updates who is salient for pronouns.
 func (x *extractor) sentence(p *para, si int) {
 	s := p.sents[si]
-	names := sentenceNames(p.toks, s.a, s.b)
+	names := sentenceNames(p.toks, s.a, s.b, x.names)
+	x.names = names
 	x.register(p.toks, s.a, s.b, names)
-	var qpos []int
+	qpos := x.qpos[:0]
 	for i := s.a; i < s.b; i++ {
 		if p.toks[i].kind == tkQuote {
 			qpos = append(qpos, i)
 		}
 	}
-	var spoke []*entity
+	x.qpos = qpos
+	spoke := x.spoke[:0]
 	var speech attribution
 	for k, q := range qpos {
 		a := x.attributeQuote(p, si, qpos, k)
 		st := &p.quotes[p.toks[q].q]
 		st.attr = a
 		if q > s.a && p.toks[q-1].kind == tkWord {
-			st.naming = namingWords[p.toks[q-1].lower] || modifiesNoun(p, q) ||
+			st.naming = p.toks[q-1].in(lxNaming) || modifiesNoun(p, q) ||
 				// "nicknamed the "Kim Kardashian of Pakistan""
-				(q-1 > s.a && p.toks[q-1].is("the", "a", "an") && namingWords[p.toks[q-2].lower])
+				(q-1 > s.a && p.toks[q-1].is("the", "a", "an") && p.toks[q-2].in(lxNaming))
 			st.afterOf = p.toks[q-1].is("of")
 		}
 		if a.known {
@@ -153,6 +202,7 @@ func (x *extractor) sentence(p *para, si int) {
 		speech = x.reportingSubject(p.toks, s)
 	}
 	x.updateSalience(p.toks, s, qpos, spoke, names)
+	x.spoke = spoke
 	x.prevSpeech = speech
 }
 
@@ -205,7 +255,7 @@ func modifiesNoun(p *para, q int) bool {
 		return false
 	}
 	n := toks[q+1]
-	return n.kind == tkWord && !n.cap && !speechVerbs[n.lower] && !auxWords[n.lower] && !prepositions[n.lower] &&
+	return n.kind == tkWord && !n.cap && !n.in(lxSpeech) && !n.in(lxAux) && !n.in(lxPreposition) &&
 		!n.is("and", "or", "but", "that", "which", "who", "of")
 }
 
@@ -249,11 +299,12 @@ type nameRun struct {
 // salience. Names in brackets are works, aliases and asides ("Jenn St-Onge
 // (Nancy Drew, Jem and the Misfits)") and are left out; names inside quotes
 // are the speaker's words, not the writer's, and are single quote tokens.
-func sentenceNames(toks []token, a, b int) []nameRun {
-	var out []nameRun
+// The names go into buf[:0].
+func sentenceNames(toks []token, a, b int, buf []nameRun) []nameRun {
+	out := buf[:0]
 	depth := 0
 	for i := a; i < b; {
-		depth = bracketDepth(toks[i], depth)
+		depth = bracketDepth(&toks[i], depth)
 		if !isNameWord(toks[i]) || depth > 0 {
 			i++
 			continue
@@ -261,7 +312,7 @@ func sentenceNames(toks []token, a, b int) []nameRun {
 		m, end := nameAt(toks, i, b)
 		r := nameRun{m: m, at: i, end: end}
 		r.modifier = end < b && toks[end].kind == tkWord && !toks[end].cap &&
-			(roleNouns[singular(toks[end].lower)] || orgNouns[singular(toks[end].lower)]) && !nameFollows(toks, end+1, b)
+			(toks[end].in(lxRoleSing) || toks[end].in(lxOrgNounSing)) && !nameFollows(toks, end+1, b)
 		r.afterPrep = afterPreposition(toks, a, i)
 		out = append(out, r)
 		i = end
@@ -306,9 +357,9 @@ func afterPreposition(toks []token, a, i int) bool {
 		switch {
 		case t.kind != tkWord:
 			return false
-		case prepositions[t.lower] || t.is("of", "the"):
+		case t.in(lxPreposition) || t.is("of", "the"):
 			return true
-		case t.cap || !(roleNouns[t.lower] || isModifier(t)):
+		case t.cap || !(t.in(lxRole) || isModifier(t)):
 			return false
 		}
 	}
@@ -342,12 +393,17 @@ func (x *extractor) register(toks []token, a, b int, names []nameRun) {
 }
 
 // bracketDepth tracks round brackets while scanning.
-func bracketDepth(t token, depth int) int {
-	switch {
-	case t.punct("(["):
+func bracketDepth(t *token, depth int) int {
+	if t.kind != tkPunct {
+		return depth
+	}
+	switch t.text {
+	case "(", "[":
 		return depth + 1
-	case t.punct(")]") && depth > 0:
-		return depth - 1
+	case ")", "]":
+		if depth > 0 {
+			return depth - 1
+		}
 	}
 	return depth
 }
@@ -356,7 +412,7 @@ func bracketDepth(t token, depth int) int {
 func nameAt(toks []token, i, b int) (mention, int) {
 	j := runEnd(toks, i, b)
 	// "the Funimation", "distribution company Funimation Entertainment"
-	det := i > 0 && (toks[i-1].is("the") || (toks[i-1].kind == tkWord && !toks[i-1].cap && orgNouns[toks[i-1].lower]))
+	det := i > 0 && (toks[i-1].is("the") || (toks[i-1].kind == tkWord && !toks[i-1].cap && toks[i-1].in(lxOrgNoun)))
 	m := classifyRun(toks, i, j, det)
 	if n, k := mergeTitleOf(toks, m, j, b); n.ok() {
 		return n, k

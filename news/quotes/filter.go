@@ -12,7 +12,11 @@ func (x *extractor) emitDirect(p *para) {
 	for i, s := range p.spans {
 		st := p.quotes[i]
 		text := p.text[s.start:s.end]
-		if !isSpeech(text, st) {
+		x.words = x.words[:0]
+		for w := range strings.FieldsSeq(text) {
+			x.words = append(x.words, w)
+		}
+		if !isSpeech(x.words, st) {
 			continue
 		}
 		p.found = append(p.found, found{at: s.open, q: Quote{
@@ -31,8 +35,8 @@ func (x *extractor) emitDirect(p *para) {
 // couldn't win"). It drops one to three verbless words ("a non-starter"),
 // spans after a naming word ("dubbed"), and title-cased names of works or
 // events.
-func isSpeech(text string, st quoteState) bool {
-	words := strings.Fields(text)
+// The words are the span's, as strings.Fields splits them.
+func isSpeech(words []string, st quoteState) bool {
 	switch {
 	case len(words) == 0 || isTitleCased(words) || st.naming || (st.afterOf && len(words) <= 3):
 		return false

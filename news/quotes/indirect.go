@@ -35,7 +35,7 @@ func (x *extractor) indirect(p *para, s sentence) []indirectFound {
 	for i := s.a; i < s.b; i++ {
 		x.steps++
 		t := toks[i]
-		if t.kind == tkWord && thatVerbs[t.lower] && isThatVerbAt(toks, i) {
+		if t.kind == tkWord && t.in(lxThat) && isThatVerbAt(toks, i) {
 			lastVerb = i
 		}
 		if !t.is("that") || i+1 >= s.b {
@@ -76,11 +76,11 @@ func (x *extractor) bareClauses(p *para, s sentence, used []int) []indirectFound
 	for v := s.a + 1; v < s.b && v-s.a < maxPhrase*2; v++ {
 		x.steps++
 		t := toks[v]
-		if t.kind != tkWord || !bareClauseVerbs[t.lower] || !isThatVerbAt(toks, v) || slices.Contains(used, v) {
+		if t.kind != tkWord || !t.in(lxBareClause) || !isThatVerbAt(toks, v) || slices.Contains(used, v) {
 			continue
 		}
 		a := v + 1
-		if tellVerbs[t.lower] {
+		if t.in(lxTell) {
 			// the listener: "reporters", "the Nevada Independent", "CNN"
 			a = listenerEnd(toks, a, s.b)
 			if a == v+1 {
@@ -119,7 +119,7 @@ func listenerEnd(toks []token, a, b int) int {
 // opensClause: toks[a:] starts with a subject and reaches a finite verb
 // within a few words ("the system is", "he would", "Mexico will").
 func opensClause(toks []token, a, b int) bool {
-	if a >= b || toks[a].kind != tkWord || !(subjectWords[toks[a].lower] || isNameWord(toks[a])) {
+	if a >= b || toks[a].kind != tkWord || !(toks[a].in(lxSubject) || isNameWord(toks[a])) {
 		return false
 	}
 	for i := a + 1; i < b && i < a+6; i++ {
@@ -127,7 +127,7 @@ func opensClause(toks []token, a, b int) bool {
 		if t.kind != tkWord {
 			return false
 		}
-		if finiteWords[t.lower] || (i > a+1 && !t.cap && strings.HasSuffix(t.lower, "ed") && !toks[i-1].is("the", "a", "an")) {
+		if t.in(lxFinite) || (i > a+1 && !t.cap && strings.HasSuffix(t.lower, "ed") && !toks[i-1].is("the", "a", "an")) {
 			return true
 		}
 	}
@@ -182,8 +182,7 @@ func isThatVerbAt(toks []token, i int) bool {
 		return true
 	}
 	// "amid reports that", "there were claims that": nouns.
-	prev := toks[i-1].lower
-	return !nounDeterminers[prev] && !nounContext[prev]
+	return !toks[i-1].in(lxNounDet | lxNounContext)
 }
 
 // nounContext before a verb-shaped word makes it a noun.
@@ -208,13 +207,13 @@ func verbBeforeThat(toks []token, lo, i int) int {
 		if t.kind != tkWord {
 			return -1
 		}
-		if thatVerbs[t.lower] && isThatVerbAt(toks, v) {
+		if t.in(lxThat) && isThatVerbAt(toks, v) {
 			if v == i-1 || adjunctGap(toks, v, i) {
 				return v
 			}
 			return -1
 		}
-		if speechVerbs[t.lower] || finiteWords[t.lower] || t.is("who", "which", "because", "if", "when") {
+		if t.in(lxSpeech) || t.in(lxFinite) || t.is("who", "which", "because", "if", "when") {
 			return -1
 		}
 	}
@@ -233,9 +232,9 @@ const maxGap = 14
 func adjunctGap(toks []token, v, i int) bool {
 	j := v + 1
 	switch {
-	case tellVerbs[toks[v].lower]:
+	case toks[v].in(lxTell):
 		j = chunkEnd(toks, j, i)
-	case toListenerVerbs[toks[v].lower] && toks[j].is("to"):
+	case toks[v].in(lxToListener) && toks[j].is("to"):
 		// "explained to Wikinews that"
 		j = chunkEnd(toks, j+1, i)
 	}
@@ -244,13 +243,13 @@ func adjunctGap(toks []token, v, i int) bool {
 		switch {
 		case t.punct(","):
 			j++
-		case prepositions[t.lower] || t.is("of", "for", "to"):
+		case t.in(lxPreposition) || t.is("of", "for", "to"):
 			k := chunkEnd(toks, j+1, i)
 			if k == j+1 {
 				return false
 			}
 			j = k
-		case adverbialAfterVerb[t.lower] || timeWords[t.lower] || t.is("however", "though", "moreover", "nonetheless", "nevertheless") || strings.HasSuffix(t.lower, "ly") && !t.cap:
+		case t.in(lxAdverbialAfterVerb) || t.in(lxTime) || t.is("however", "though", "moreover", "nonetheless", "nevertheless") || strings.HasSuffix(t.lower, "ly") && !t.cap:
 			j++
 		default:
 			return false
@@ -272,9 +271,9 @@ func chunkEnd(toks []token, j, i int) int {
 			return k
 		case t.is("and") && k > j && isNameWord(toks[k-1]) && k+1 < i && isNameWord(toks[k+1]):
 			// "Securities and Exchange Commission"
-		case prepositions[t.lower] || t.is("of", "for", "to", "that", "and", "or"):
+		case t.in(lxPreposition) || t.is("of", "for", "to", "that", "and", "or"):
 			return k
-		case speechVerbs[t.lower] || finiteWords[t.lower] || thatVerbs[t.lower]:
+		case t.in(lxSpeech) || t.in(lxFinite) || t.in(lxThat):
 			return k
 		}
 		k++
@@ -315,7 +314,7 @@ func (x *extractor) clauseFound(p *para, s sentence, c clue, a, b int) (indirect
 func (x *extractor) textFound(p *para, s sentence, c clue, start, end int) (indirectFound, bool) {
 	toks := p.toks
 	text := strings.TrimRight(p.text[start:end], " .,;:")
-	if len(strings.Fields(text)) < 2 {
+	if !twoWords(text) {
 		return indirectFound{}, false
 	}
 	attr := x.resolve(c, toks, s)
@@ -327,6 +326,17 @@ func (x *extractor) textFound(p *para, s sentence, c clue, start, end int) (indi
 		attr: attr,
 		ent:  attr.ent,
 	}, true
+}
+
+// twoWords: text has two words or more, as strings.Fields splits them.
+func twoWords(text string) bool {
+	n := 0
+	for range strings.FieldsSeq(text) {
+		if n++; n == 2 {
+			return true
+		}
+	}
+	return false
 }
 
 // clauseEnd is where the reported clause from a stops: the end of the
@@ -358,7 +368,7 @@ func clauseEnd(toks []token, a, b int) int {
 		}
 		// ", as the Court noted": the writer's aside, unless "as well as".
 		writersAs := n.is("as") && i+2 < limit && !toks[i+2].is("well", "long", "much", "soon", "far", "many")
-		if clauseCuts[n.lower] || writersAs || (n.is("and") && i+2 < limit && toks[i+2].is("that")) || writerAside(toks, i+1, b) || newSpeaker(toks, i+1, limit) {
+		if n.in(lxClauseCut) || writersAs || (n.is("and") && i+2 < limit && toks[i+2].is("that")) || writerAside(toks, i+1, b) || newSpeaker(toks, i+1, limit) {
 			return i
 		}
 	}
@@ -377,8 +387,8 @@ func newSpeaker(toks []token, i, b int) bool {
 		t := toks[j]
 		switch {
 		case secondSpeechAct(t):
-			return j > a && (toks[j-1].kind == tkWord && (pronouns[toks[j-1].lower] || isNameWord(toks[j-1]) || auxWords[toks[j-1].lower]))
-		case t.kind != tkWord || !(pronouns[t.lower] || isNameWord(t) || auxWords[t.lower] || (roleNouns[t.lower] && j < a+2)):
+			return j > a && (toks[j-1].kind == tkWord && (toks[j-1].in(lxPronoun) || isNameWord(toks[j-1]) || toks[j-1].in(lxAux)))
+		case t.kind != tkWord || !(t.in(lxPronoun) || isNameWord(t) || t.in(lxAux) || (t.in(lxRole) && j < a+2)):
 			return false
 		}
 	}
@@ -388,7 +398,7 @@ func newSpeaker(toks []token, i, b int) bool {
 // secondSpeechAct: a reporting verb coordinated after a reported clause
 // ("... but denied that", "... and added").
 func secondSpeechAct(n token) bool {
-	return n.kind == tkWord && !n.cap && (speechVerbs[n.lower] || thatVerbs[n.lower] || n.is("denied", "denies", "rejected", "dismissed"))
+	return n.kind == tkWord && !n.cap && (n.in(lxSpeech) || n.in(lxThat) || n.is("denied", "denies", "rejected", "dismissed"))
 }
 
 // writerAside: the rest of the sentence from i is a short "X reported".

@@ -40,8 +40,9 @@ func markOf(r rune) markKind {
 // mark that cannot open or close where it stands is skipped, and a new opening
 // mark inside an open quote abandons the old one, so one stray mark spoils at
 // most one quote instead of inverting every pair after it.
-func findSpans(p string) []span {
-	var out []span
+// The spans go into buf[:0].
+func findSpans(p string, buf []span) []span {
+	out := buf[:0]
 	inside := false
 	var cur span
 	for i := 0; i < len(p); {

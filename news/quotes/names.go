@@ -43,15 +43,24 @@ func isNameWord(t token) bool {
 }
 
 // nameWordText decides isNameWord for a word and its lower-case form.
-func nameWordText(text, lower string, cap bool) bool {
+func nameWordText(text, lower string, cap bool, lex lexClass) bool {
 	if !cap {
 		return isParticleName(text)
 	}
-	if stopCaps[lower] || strings.ContainsAny(lower, "0123456789") {
+	if lex&lxStopCap != 0 {
 		return false
 	}
+	k := -1 // the first apostrophe
+	for i := 0; i < len(lower); i++ {
+		switch c := lower[i]; {
+		case '0' <= c && c <= '9':
+			return false
+		case k < 0 && (c == '\'' || c == 0xE2 && strings.HasPrefix(lower[i:], "’")):
+			k = i
+		}
+	}
 	// "They're", "It's", "Don't": a contraction of a function word.
-	if k := strings.IndexAny(lower, "'’"); k > 0 && (stopCaps[lower[:k]] || strings.HasSuffix(lower, "n't") || strings.HasSuffix(lower, "n’t")) {
+	if k > 0 && (stopCaps[lower[:k]] || strings.HasSuffix(lower, "n't") || strings.HasSuffix(lower, "n’t")) {
 		return false
 	}
 	return true
@@ -66,19 +75,19 @@ func runEnd(toks []token, i, limit int) int {
 		t := toks[j]
 		switch {
 		case isNameWord(t) || (j > i && t.cap && t.lower == "the"):
-		case j > i && particles[t.lower] && !t.cap && j+1 < limit && isNameWord(toks[j+1]):
+		case j > i && t.in(lxParticle) && !t.cap && j+1 < limit && isNameWord(toks[j+1]):
 		default:
 			return j
 		}
 		j++
 		// A possessive ends the run, unless an organisation's name goes on
 		// ("the Alachua Sheriff's Office").
-		if t.poss && !(j < limit && isNameWord(toks[j]) && orgWords[toks[j].lower]) {
+		if t.poss && !(j < limit && isNameWord(toks[j]) && toks[j].in(lxOrgWord)) {
 			return j
 		}
 		// "Ministry of Health", "Catholic Bishops' Conference of the
 		// Philippines": an organisation word takes an "of" phrase.
-		if k := ofContinuation(toks, j, limit); k > j && orgWords[t.lower] && !isTitleWord(t.lower) {
+		if k := ofContinuation(toks, j, limit); k > j && t.in(lxOrgWord) && !t.in(lxTitle) {
 			j = k
 		}
 	}
@@ -143,7 +152,7 @@ func classifyRun(toks []token, a, b int, det bool) mention {
 			return mention{}
 		}
 	}
-	for last > a && postnominals[toks[last].lower] {
+	for last > a && toks[last].in(lxPostnominal) {
 		// "Judge Durham Hall QC": letters after a name are not the name.
 		last--
 		b--
@@ -151,19 +160,18 @@ func classifyRun(toks []token, a, b int, det bool) mention {
 	m.b = b
 	titled := false // a title word came first: "Judge Durham Hall"
 	k := -1         // last title, organisation or acronym word
-	if last-a >= 2 && roleNouns[toks[a].lower] {
+	if last-a >= 2 && toks[a].in(lxRole) {
 		// "Co-author Jing-Shan Zhao", "Driver John Smith": a role opening a
 		// name of two more words (not "Adam Driver").
 		k = a
 	}
 	for i := a; i <= last; i++ {
-		l := toks[i].lower
 		switch {
-		case isTitleWord(l) && !toks[i].poss:
+		case toks[i].in(lxTitle) && !toks[i].poss:
 			k, titled = i, true
-		case surnameLike[l] && titled:
+		case toks[i].in(lxSurnameLike) && titled:
 			// "Hall", "Park" after a title are surnames, not places.
-		case orgWords[l] || isAcronym(toks[i].text):
+		case toks[i].in(lxOrgWord) || isAcronym(toks[i].text):
 			k = i
 		}
 	}
@@ -173,30 +181,30 @@ func classifyRun(toks []token, a, b int, det bool) mention {
 			k = last
 		}
 	}
-	lastWord := toks[last].lower
-	if k == last && last > a && surnameTitles[lastWord] {
+	lastWord, lastTitle := toks[last].lower, toks[last].in(lxTitle)
+	if k == last && last > a && toks[last].in(lxSurnameTitle) {
 		// "John Major", "Stephen King": a title word that is also a surname,
 		// after a word that is neither a title nor an organisation.
-		if p := toks[last-1].lower; !isTitleWord(p) && !orgWords[p] && !isAcronym(toks[last-1].text) {
+		if p := toks[last-1]; !p.in(lxTitle|lxOrgWord) && !isAcronym(p.text) {
 			k = -1
 			for i := a; i < last; i++ {
-				if l := toks[i].lower; isTitleWord(l) || orgWords[l] || isAcronym(toks[i].text) {
+				if toks[i].in(lxTitle|lxOrgWord) || isAcronym(toks[i].text) {
 					k = i
 				}
 			}
-			lastWord = ""
+			lastWord, lastTitle = "", false
 		}
 	}
 	// One word after an organisation word is more likely the rest of its name
 	// ("Daily Xtra") than a person; after a title it is a surname
 	// ("Captain Rochester").
-	if k >= a && k == last-1 && !isTitleWord(toks[k].lower) {
+	if k >= a && k == last-1 && !toks[k].in(lxTitle) {
 		k = last
 	}
 	switch {
-	case det && isTitleWord(lastWord):
+	case det && lastTitle:
 		m.kind, m.title, m.head = entTitle, joinText(toks, a, b), lastWord
-	case det || k == last && !isTitleWord(lastWord):
+	case det || k == last && !lastTitle:
 		m.kind = entOrg
 		m.name, m.words = joinText(toks, a, b), lowerWords(toks, a, b)
 	case k == last:
@@ -205,7 +213,7 @@ func classifyRun(toks []token, a, b int, det bool) mention {
 		m.kind = entPerson
 		if k >= a {
 			m.title = joinText(toks, a, k+1)
-			if regnal[toks[k].lower] && k == a {
+			if toks[k].in(lxRegnal) && k == a {
 				// "Pope Francis", "King Maha Vajiralongkorn": the title is part
 				// of how the person is named.
 				k--
@@ -233,18 +241,31 @@ var postnominals = wordSet(`qc kc mp mep msp mla jr jr. sr sr. obe mbe cbe kbe p
 // joinText joins the words of toks[a:b] with single spaces, as written
 // except for a possessive at the end ("the DRC's Institut", "John Bolton").
 func joinText(toks []token, a, b int) string {
+	if b == a+1 {
+		return toks[a].text // most names are one word: no copy
+	}
+	n := 0
+	for i := a; i < b; i++ {
+		n += len(joinPart(toks, i, b)) + 1
+	}
 	var sb strings.Builder
+	sb.Grow(n)
 	for i := a; i < b; i++ {
 		if i > a && toks[i].kind == tkWord && toks[i-1].text != "(" {
 			sb.WriteByte(' ')
 		}
-		if i == b-1 || toks[i].raw == "" {
-			sb.WriteString(toks[i].text)
-		} else {
-			sb.WriteString(toks[i].raw)
-		}
+		sb.WriteString(joinPart(toks, i, b))
 	}
 	return sb.String()
+}
+
+// joinPart is what joinText writes of toks[i]: the word as written, but
+// without a possessive at the end.
+func joinPart(toks []token, i, b int) string {
+	if i == b-1 || toks[i].raw == "" {
+		return toks[i].text
+	}
+	return toks[i].raw
 }
 
 // joinRaw is joinText keeping a final possessive ("Mendez's" in a title).
@@ -297,7 +318,7 @@ widower monk dad`)
 
 // genderOf reads a gender from words of a title or descriptor, if any.
 func genderOf(s string) gender {
-	for _, w := range strings.Fields(strings.ToLower(s)) {
+	for w := range strings.FieldsSeq(strings.ToLower(s)) {
 		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
 		switch {
 		case femaleWords[w]:
@@ -342,6 +363,10 @@ type registry struct {
 	lastOrg     *entity
 	lastSubject *entity
 	recent      []*entity // people, most recently noticed first
+
+	// key is where lookups build their map keys: a map indexed by
+	// string(bytes) does not copy them, so only a new entry allocates.
+	key []byte
 }
 
 // maxRecent people are kept for "he" and "she".
@@ -364,14 +389,14 @@ func (r *registry) person(m mention) *entity {
 		e.learnTitle(m.title)
 		return e
 	}
-	key := m.words[0] + "|" + last
-	if e := r.byFirstLast[key]; e != nil {
+	r.key = append(append(append(r.key[:0], m.words[0]...), '|'), last...)
+	if e := r.byFirstLast[string(r.key)]; e != nil {
 		e.learnTitle(m.title)
 		return e
 	}
 	e := &entity{name: m.name, title: m.title, kind: entPerson, words: m.words, gender: genderOf(m.title)}
 	r.persons = append(r.persons, e)
-	r.byFirstLast[key] = e
+	r.byFirstLast[string(r.key)] = e
 	r.bySurname[last] = e
 	if n := len(m.words); n >= 3 && !isInitial(m.words[n-2]) && r.bySurname[m.words[n-2]] == nil {
 		// "Governor Vázquez" after "Wanda Vázquez Garced"
@@ -414,8 +439,14 @@ func (r *registry) single(m mention) *entity {
 }
 
 func (r *registry) org(m mention) *entity {
-	key := strings.Join(m.words, " ")
-	if e := r.orgByName[key]; e != nil {
+	r.key = r.key[:0]
+	for i, w := range m.words {
+		if i > 0 {
+			r.key = append(r.key, ' ')
+		}
+		r.key = append(r.key, w...)
+	}
+	if e := r.orgByName[string(r.key)]; e != nil {
 		e.mentions++
 		return e
 	}

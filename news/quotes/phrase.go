@@ -26,10 +26,10 @@ func isVerbAt(toks []token, i int) bool {
 	if t.lower == "according" {
 		return i+1 < len(toks) && toks[i+1].is("to")
 	}
-	if t.kind != tkWord || t.cap || !speechVerbs[t.lower] {
+	if t.kind != tkWord || t.cap || !t.in(lxSpeech) {
 		return false
 	}
-	return i == 0 || !nounDeterminers[toks[i-1].lower] || toks[i-1].kind != tkWord
+	return i == 0 || !toks[i-1].in(lxNounDet) || toks[i-1].kind != tkWord
 }
 
 // auxWords sit between a subject and its verb ("has also", "went on to").
@@ -40,19 +40,26 @@ initially subsequently went goes go going on to as far began begins even not nev
 // segment is a comma-delimited part of a phrase.
 type segment struct{ a, b int }
 
-// commaSegments splits toks[a:b] at commas outside brackets.
-func commaSegments(toks []token, a, b int) []segment {
-	var out []segment
+// commaSegments splits toks[a:b] at commas outside brackets, into buf[:0].
+func commaSegments(toks []token, a, b int, buf []segment) []segment {
+	out := buf[:0]
 	start, depth := a, 0
 	for i := a; i < b; i++ {
-		switch {
-		case toks[i].punct("("):
+		if toks[i].kind != tkPunct {
+			continue
+		}
+		switch toks[i].text {
+		case "(":
 			depth++
-		case toks[i].punct(")") && depth > 0:
-			depth--
-		case toks[i].punct(",") && depth == 0:
-			out = append(out, segment{start, i})
-			start = i + 1
+		case ")":
+			if depth > 0 {
+				depth--
+			}
+		case ",":
+			if depth == 0 {
+				out = append(out, segment{start, i})
+				start = i + 1
+			}
 		}
 	}
 	return append(out, segment{start, b})
@@ -68,7 +75,7 @@ func isAdverbial(toks []token, s segment) bool {
 	if t.kind != tkWord {
 		return true
 	}
-	return adverbialStarts[t.lower] || isAdverbOrParticiple(t)
+	return t.in(lxAdverbialStart) || isAdverbOrParticiple(t)
 }
 
 // isAdverbOrParticiple: a word in -ly or -ing that is one ("Reportedly",
@@ -90,7 +97,8 @@ func isAdverbOrParticiple(t token) bool {
 // verb or after an inverted one.
 func (x *extractor) headOf(toks []token, a, b int) mention {
 	b = min(b, a+maxPhrase*2)
-	segs := commaSegments(toks, a, b)
+	var buf [8]segment // room for most phrases without an allocation
+	segs := commaSegments(toks, a, b, buf[:0])
 	for len(segs) > 1 && isAdverbial(toks, segs[0]) {
 		segs = segs[1:]
 	}
@@ -215,10 +223,10 @@ func appositiveTitle(toks []token, s segment) string {
 func startsTitle(toks []token, a, b int) bool {
 	for i := a; i < b && i < a+4; i++ {
 		t := toks[i]
-		if t.kind != tkWord || t.is("who", "that", "which", "and") || speechVerbs[t.lower] || auxWords[t.lower] {
+		if t.kind != tkWord || t.is("who", "that", "which", "and") || t.in(lxSpeech) || t.in(lxAux) {
 			return false
 		}
-		if roleNouns[t.lower] || isTitleWord(t.lower) {
+		if t.in(lxRole) || t.in(lxTitle) {
 			return true
 		}
 	}
@@ -252,25 +260,25 @@ func skipLead(toks []token, i, a, b int) int {
 	if t.kind != tkWord {
 		return i
 	}
-	if timeWords[t.lower] {
+	if t.in(lxTime) {
 		return i + 1
 	}
-	if i+1 < b && (determiners[t.lower] || t.is("last", "next", "early", "late", "on")) && timeWords[toks[i+1].lower] {
+	if i+1 < b && (t.in(lxDeterminer) || t.is("last", "next", "early", "late", "on")) && toks[i+1].in(lxTime) {
 		return i + 2
 	}
 	if i+1 < b && t.is("part", "much", "half", "parts", "most", "all") && toks[i+1].is("of") {
 		return i + 2
 	}
-	if i != a || !prepositions[t.lower] || t.is("as") {
+	if i != a || !t.in(lxPreposition) || t.is("as") {
 		return i
 	}
 	// A leading prepositional phrase without a comma: skip it when a name or
 	// a pronoun follows.
 	j := i + 1
-	if j < b && determiners[toks[j].lower] {
+	if j < b && toks[j].in(lxDeterminer) {
 		j++
 	}
-	for j < b && j < i+7 && toks[j].kind == tkWord && !toks[j].cap && !pronouns[toks[j].lower] && !determiners[toks[j].lower] {
+	for j < b && j < i+7 && toks[j].kind == tkWord && !toks[j].cap && !toks[j].in(lxPronoun) && !toks[j].in(lxDeterminer) {
 		j++
 	}
 	if j < b && isNameWord(toks[j]) {
@@ -279,7 +287,7 @@ func skipLead(toks []token, i, a, b int) int {
 		}
 	}
 	for k := j; k < b && k < j+3; k++ {
-		if isNameWord(toks[k]) || (toks[k].kind == tkWord && pronouns[toks[k].lower]) {
+		if isNameWord(toks[k]) || (toks[k].kind == tkWord && toks[k].in(lxPronoun)) {
 			return j
 		}
 	}
@@ -329,7 +337,7 @@ func (r *headReader) step(i int) (int, mention, bool) {
 		return skipBrackets(toks, i, r.b), mention{}, false
 	case t.kind == tkPunct:
 		return i + 1, mention{}, false
-	case determiners[t.lower] && i+1 < r.b && isNameWord(toks[i+1]):
+	case t.in(lxDeterminer) && i+1 < r.b && isNameWord(toks[i+1]):
 		// "the Emergency Situations Ministry": the run sees the article.
 		return i + 1, mention{}, false
 	case t.is("and", "but", "or", "so", "then", "as") && r.fresh():
@@ -341,11 +349,11 @@ func (r *headReader) step(i int) (int, mention, bool) {
 	case isDigitStart(t.text) && r.fresh():
 		// "1st Fleet Command's ...": an ordinal before a name.
 		return i + 1, mention{}, false
-	case pronouns[t.lower] && r.fresh():
+	case t.in(lxPronoun) && r.fresh():
 		return i, mention{kind: entPronoun, name: t.text, head: t.lower, a: i, b: i + 1}, true
-	case determiners[t.lower] || (roleNouns[singular(t.lower)] || orgNouns[singular(t.lower)]) && !leadsToName(toks, i, r.b):
+	case t.in(lxDeterminer) || (t.in(lxRoleSing) || t.in(lxOrgNounSing)) && !leadsToName(toks, i, r.b):
 		return r.descriptor(i)
-	case roleNouns[t.lower] || leadsToName(toks, i+1, r.b) ||
+	case t.in(lxRole) || leadsToName(toks, i+1, r.b) ||
 		(isModifier(t) && nameFollows(toks, i+1, r.b) && !isDigitStart(t.text)):
 		// A role or a modifier before a name: part of its title.
 		r.title = append(r.title, t.text)
@@ -418,7 +426,8 @@ func (r *headReader) name(i int) (int, mention, bool) {
 		return j, d, true
 	}
 	if r.pending.kind == entDescriptor && spokesNouns[r.pending.head] {
-		r.pending.forOrg = &m
+		org := m // a copy, so that m stays on the stack on the common path
+		r.pending.forOrg = &org
 		return j, r.pending, true
 	}
 	m.title = joinTitle(r.title, m.title)
@@ -430,7 +439,7 @@ func commonNoun(toks []token, i int) mention {
 	d := mention{kind: entDescriptor, name: toks[i].text, a: i, b: i + 1}
 	d.head = singular(toks[i].lower)
 	d.plural = d.head != toks[i].lower
-	if i > 0 && determiners[toks[i-1].lower] {
+	if i > 0 && toks[i-1].in(lxDeterminer) {
 		d.det = toks[i-1].lower
 		d.definite = d.det == "the" && !d.plural
 		d.a = i - 1
@@ -481,15 +490,15 @@ func possessorRole(toks []token, m mention, j, b int) (mention, bool) {
 		return mention{}, false
 	}
 	k := j
-	for k < b && k < j+3 && toks[k].kind == tkWord && !toks[k].cap && !roleNouns[toks[k].lower] && isModifier(toks[k]) {
+	for k < b && k < j+3 && toks[k].kind == tkWord && !toks[k].cap && !toks[k].in(lxRole) && isModifier(toks[k]) {
 		k++
 	}
-	if k >= b || toks[k].cap || !roleNouns[toks[k].lower] {
+	if k >= b || toks[k].cap || !toks[k].in(lxRole) {
 		return mention{}, false
 	}
 	owner := m
 	for o := k - 1; o >= j; o-- {
-		if orgNouns[toks[o].lower] && spokesNouns[toks[k].lower] {
+		if toks[o].in(lxOrgNoun) && toks[k].in(lxSpokes) {
 			// "Iran's foreign ministry spokesman" speaks for the ministry.
 			owner = mention{kind: entOrg, name: joinText(toks, m.a, o+1), words: lowerWords(toks, m.a, o+1), a: m.a, b: o + 1}
 			owner.name = joinRaw(toks, m.a, j) + " " + joinText(toks, j, o+1)
@@ -520,16 +529,16 @@ func attributiveRun(toks []token, m mention, i, j, b int) (mention, bool) {
 		return mention{}, false
 	}
 	n := toks[j]
-	if n.kind != tkWord || n.cap || !isModifier(n) || irregularPast[n.lower] || speechVerbs[n.lower] ||
-		strings.HasSuffix(n.lower, "s") || roleNouns[n.lower] || orgNouns[n.lower] || spokesNouns[n.lower] || nameFollows(toks, j+1, b) || isDigitStart(n.text) {
+	if n.kind != tkWord || n.cap || !isModifier(n) || n.in(lxIrregularPast) || n.in(lxSpeech) ||
+		strings.HasSuffix(n.lower, "s") || n.in(lxRole) || n.in(lxOrgNoun) || n.in(lxSpokes) || nameFollows(toks, j+1, b) || isDigitStart(n.text) {
 		return mention{}, false
 	}
-	if j+1 < b && toks[j+1].kind == tkWord && !toks[j+1].cap && !prepositions[toks[j+1].lower] && !auxWords[toks[j+1].lower] && !toks[j+1].is("of", "and", "that", "which", "who") {
+	if j+1 < b && toks[j+1].kind == tkWord && !toks[j+1].cap && !toks[j+1].in(lxPreposition) && !toks[j+1].in(lxAux) && !toks[j+1].is("of", "and", "that", "which", "who") {
 		// Two lower-case words: more likely a verb and its object.
 		return mention{}, false
 	}
 	a := i
-	if a > 0 && determiners[toks[a-1].lower] {
+	if a > 0 && toks[a-1].in(lxDeterminer) {
 		a--
 	}
 	d := mention{kind: entDescriptor, head: n.lower, a: a, b: j + 1}
@@ -549,24 +558,23 @@ func adjectiveDescriptor(toks []token, m mention, i, j, b int) (mention, bool) {
 		return mention{}, false
 	}
 	k := j
-	for k < b && k < j+3 && isModifier(toks[k]) && !roleNouns[singular(toks[k].lower)] && !orgNouns[singular(toks[k].lower)] {
+	for k < b && k < j+3 && isModifier(toks[k]) && !toks[k].in(lxRoleSing) && !toks[k].in(lxOrgNounSing) {
 		k++
 	}
 	if k >= b || toks[k].kind != tkWord || toks[k].cap {
 		return mention{}, false
 	}
-	s := singular(toks[k].lower)
-	if !roleNouns[s] && !orgNouns[s] && !roleNouns[toks[k].lower] {
+	if !toks[k].in(lxRoleSing | lxOrgNounSing | lxRole) {
 		return mention{}, false
 	}
 	if leadsToName(toks, j, b) || roleThenName(toks, j, b) {
 		return mention{}, false
 	}
 	a := i
-	if a > 0 && determiners[toks[a-1].lower] {
+	if a > 0 && toks[a-1].in(lxDeterminer) {
 		a--
 	}
-	if orgNouns[s] && k+1 < b && toks[k+1].kind == tkWord && spokesNouns[toks[k+1].lower] {
+	if toks[k].in(lxOrgNounSing) && k+1 < b && toks[k+1].kind == tkWord && toks[k+1].in(lxSpokes) {
 		// "a Clinton campaign spokesman" speaks for the Clinton campaign.
 		org := mention{kind: entOrg, name: joinText(toks, i, k+1), words: lowerWords(toks, i, k+1), a: i, b: k + 1}
 		d := mention{kind: entDescriptor, head: toks[k+1].lower, title: toks[k+1].lower, forOrg: &org, a: a, b: k + 2}
@@ -647,10 +655,10 @@ func leadsToName(toks []token, i, b int) bool {
 			return sawRole
 		case t.kind != tkWord || t.cap:
 			return false
-		case roleNouns[t.lower]:
+		case t.in(lxRole):
 			sawRole = true
 		case t.is("of") && sawRole:
-		case j > i || t.is("of") || determiners[t.lower] || pronouns[t.lower] || speechVerbs[t.lower] || prepositions[t.lower] || auxWords[t.lower]:
+		case j > i || t.is("of") || t.in(lxDeterminer) || t.in(lxPronoun) || t.in(lxSpeech) || t.in(lxPreposition) || t.in(lxAux):
 			return false
 		}
 	}
@@ -667,12 +675,12 @@ func roleThenName(toks []token, j, b int) bool {
 		case t.kind != tkWord:
 			return false
 		case isNameWord(t) || t.is("of", "the"):
-		case roleNouns[t.lower] && !t.cap:
+		case t.in(lxRole) && !t.cap:
 			return k+1 < b && isNameWord(toks[k+1])
 		case isModifier(t) && k+1 < b && isNameWord(toks[k+1]) && !strings.HasSuffix(t.lower, "ed"):
 			// "Company meteorologist Evan Duffey": an unlisted role.
 			return true
-		case t.cap || determiners[t.lower] || auxWords[t.lower] || speechVerbs[t.lower] || prepositions[t.lower]:
+		case t.cap || t.in(lxDeterminer) || t.in(lxAux) || t.in(lxSpeech) || t.in(lxPreposition):
 			return false
 		}
 	}
@@ -692,15 +700,15 @@ func (x *extractor) isCommonWordRun(toks []token, m mention, i, j, b int) bool {
 	if toks[j].is("and", "or", "of", "in", "for", "to", "with", "at", "on") || (strings.HasSuffix(toks[i].lower, "ly") && isAdverbOrParticiple(toks[i])) {
 		return true
 	}
-	if (strings.HasSuffix(toks[i].lower, "ing") || strings.HasSuffix(toks[i].lower, "ed")) && isAdverbOrParticiple(toks[i]) && toks[j].kind == tkWord && !toks[j].cap && !speechVerbs[toks[j].lower] && !auxWords[toks[j].lower] {
+	if (strings.HasSuffix(toks[i].lower, "ing") || strings.HasSuffix(toks[i].lower, "ed")) && isAdverbOrParticiple(toks[i]) && toks[j].kind == tkWord && !toks[j].cap && !toks[j].in(lxSpeech) && !toks[j].in(lxAux) {
 		// "Asked about sustainability, ...", "Speaking to reporters"
 		return true
 	}
 	// "Comic artist Jenn St-Onge": a name follows, and the word after the
 	// capital is not a verb ("Warren commended Biden").
 	n := toks[j]
-	if n.kind != tkWord || n.cap || auxWords[n.lower] || speechVerbs[n.lower] ||
-		strings.HasSuffix(n.lower, "ed") || (strings.HasSuffix(n.lower, "s") && !roleNouns[singular(n.lower)]) {
+	if n.kind != tkWord || n.cap || n.in(lxAux) || n.in(lxSpeech) ||
+		strings.HasSuffix(n.lower, "ed") || (strings.HasSuffix(n.lower, "s") && !n.in(lxRoleSing)) {
 		return false
 	}
 	return hasNameWord(toks, j, b)
@@ -733,7 +741,7 @@ func mergeTitleOf(toks []token, m mention, end, b int) (mention, int) {
 	// "Secretary of Justice Wanda Vázquez Garced": the name starts after the
 	// last title or organisation word, when there is one.
 	for i := k - 2; i >= a; i-- {
-		if l := toks[i].lower; isTitleWord(l) || orgWords[l] {
+		if toks[i].in(lxTitle | lxOrgWord) {
 			nameLen = k - i - 1
 			break
 		}
@@ -754,11 +762,11 @@ func pluralRoleRun(toks []token, m mention, i, j, a int) (mention, bool) {
 	if j != i+1 || i != a || m.kind != entPerson {
 		return mention{}, false
 	}
-	l := toks[i].lower
-	s := singular(l)
-	if !roleNouns[s] && !orgNouns[s] {
+	if !toks[i].in(lxRoleSing | lxOrgNounSing) {
 		return mention{}, false
 	}
+	l := toks[i].lower
+	s := singular(l)
 	if s == l && j < len(toks) && (toks[j].cap || toks[j].is("of") || toks[j].punct("(")) {
 		// "Member of Parliament (MP) Yvette Cooper": a title, not a descriptor.
 		return mention{}, false
@@ -788,7 +796,7 @@ func singular(w string) string {
 func readDescriptor(toks []token, i, b int) (mention, int) {
 	d := mention{kind: entDescriptor, a: i}
 	j := i
-	if determiners[toks[j].lower] {
+	if toks[j].in(lxDeterminer) {
 		d.det = toks[j].lower
 		j++
 	}
@@ -803,14 +811,13 @@ func readDescriptor(toks []token, i, b int) (mention, int) {
 	words, headAt := 0, -1
 	for j < b && words < 5 {
 		t := toks[j]
-		if t.kind != tkWord || t.cap || prepositions[t.lower] || t.is("of", "who", "that", "which", "and", "or") || (speechVerbs[t.lower] && words > 0) || auxWords[t.lower] {
+		if t.kind != tkWord || t.cap || t.in(lxPreposition) || t.is("of", "who", "that", "which", "and", "or") || (t.in(lxSpeech) && words > 0) || t.in(lxAux) {
 			break
 		}
 		if words > 0 && strings.HasSuffix(t.lower, "ed") {
 			break // "The decree signed by the Pope"
 		}
-		s := singular(t.lower)
-		if roleNouns[s] || orgNouns[s] || statementNouns[s] || spokesNouns[s] || roleNouns[t.lower] {
+		if t.in(lxRoleSing | lxOrgNounSing | lxStatementSing | lxSpokesSing | lxRole) {
 			headAt = j
 		}
 		words++
@@ -827,7 +834,7 @@ func readDescriptor(toks []token, i, b int) (mention, int) {
 	}
 	h := toks[headAt].lower
 	d.head = singular(h)
-	if roleNouns[h] || orgNouns[h] || h == "police" || h == "people" {
+	if toks[headAt].in(lxRole|lxOrgNoun) || h == "police" || h == "people" {
 		d.head = h
 	}
 	d.plural = d.head != h || h == "police" || h == "people"
@@ -863,7 +870,7 @@ func complementEnd(toks []token, j, b int) int {
 	k := j + 1
 	for k < b && k < j+8 {
 		t := toks[k]
-		if t.kind != tkWord || (prepositions[t.lower] && !t.is("of")) || speechVerbs[t.lower] || auxWords[t.lower] || t.is("who", "that", "which", "and") {
+		if t.kind != tkWord || (t.in(lxPreposition) && !t.is("of")) || t.in(lxSpeech) || t.in(lxAux) || t.is("who", "that", "which", "and") {
 			break
 		}
 		k++
@@ -904,14 +911,14 @@ func namedAfter(toks []token, d mention, k, b int) (mention, bool) {
 func (x *extractor) subjectBefore(toks []token, sa, lo, v int) mention {
 	x.steps++
 	j := v
-	for j > lo && v-j < maxAux && toks[j-1].kind == tkWord && auxWords[toks[j-1].lower] {
+	for j > lo && v-j < maxAux && toks[j-1].kind == tkWord && toks[j-1].in(lxAux) {
 		j--
 	}
 	participle := strings.HasSuffix(toks[v].lower, "ing")
 	if j > lo {
 		prev := toks[j-1]
 		switch {
-		case prev.kind == tkWord && pronouns[prev.lower]:
+		case prev.kind == tkWord && prev.in(lxPronoun):
 			return mention{kind: entPronoun, name: prev.text, head: prev.lower, a: j - 1, b: j}
 		case prev.is("who", "which", "that"):
 			return x.antecedent(toks, lo, j-1)
@@ -937,7 +944,7 @@ func (x *extractor) subjectBefore(toks []token, sa, lo, v int) mention {
 				}
 				// "Jones said Smith told her": the subject of a clause
 				// reported without "that".
-				if k > lo && thatVerbs[toks[k].lower] && !toks[k].cap && m.kind == entPerson {
+				if k > lo && toks[k].in(lxThat) && !toks[k].cap && m.kind == entPerson {
 					return m
 				}
 			}
@@ -967,7 +974,7 @@ func (x *extractor) runBefore(toks []token, lo, j int) mention {
 		return mention{}
 	}
 	a := j - 1
-	for a > lo && j-a < 8 && (isNameWord(toks[a-1]) || particles[toks[a-1].lower]) && !toks[a-1].poss {
+	for a > lo && j-a < 8 && (isNameWord(toks[a-1]) || toks[a-1].in(lxParticle)) && !toks[a-1].poss {
 		a--
 	}
 	m := classifyRun(toks, a, j, a > 0 && toks[a-1].is("the"))
@@ -1002,7 +1009,7 @@ func (x *extractor) antecedent(toks []token, lo, w int) mention {
 		// ("Mark Hay, a marine ecologist and Regents Professor at GT, who").
 		for j := k - 1; j >= lo && j >= k-12; j-- {
 			if toks[j].punct(",") {
-				if first := toks[j+1]; !hasNameWord(toks, j+1, k) || first.is("a", "an", "the") || roleNouns[first.lower] {
+				if first := toks[j+1]; !hasNameWord(toks, j+1, k) || first.is("a", "an", "the") || first.in(lxRole) {
 					k = j
 				}
 				break
@@ -1015,7 +1022,7 @@ func (x *extractor) antecedent(toks []token, lo, w int) mention {
 	}
 	if isNameWord(toks[k]) || toks[k].cap {
 		a := k
-		for a > lo && (isNameWord(toks[a-1]) || particles[toks[a-1].lower]) && !toks[a-1].poss {
+		for a > lo && (isNameWord(toks[a-1]) || toks[a-1].in(lxParticle)) && !toks[a-1].poss {
 			a--
 		}
 		m := classifyRun(toks, a, k+1, a > 0 && toks[a-1].is("the"))
@@ -1024,11 +1031,11 @@ func (x *extractor) antecedent(toks []token, lo, w int) mention {
 		}
 		return m
 	}
-	if statementNouns[singular(toks[k].lower)] {
+	if toks[k].in(lxStatementSing) {
 		return x.headOf(toks, lo, k)
 	}
 	a := k
-	for a > lo && a > k-4 && toks[a-1].kind == tkWord && !toks[a-1].cap && !determiners[toks[a].lower] {
+	for a > lo && a > k-4 && toks[a-1].kind == tkWord && !toks[a-1].cap && !toks[a].in(lxDeterminer) {
 		a--
 	}
 	d, _ := readDescriptor(toks, a, k+1)
@@ -1047,7 +1054,7 @@ func hasNameWord(toks []token, a, b int) bool {
 // leftTitle collects the role words just before a name: "tour manager",
 // "national security advisor". The word next to the name must be a role.
 func leftTitle(toks []token, lo, a int) string {
-	if a <= lo || !isModifier(toks[a-1]) || !roleNouns[toks[a-1].lower] {
+	if a <= lo || !isModifier(toks[a-1]) || !toks[a-1].in(lxRole) {
 		return ""
 	}
 	i := a - 1
@@ -1059,8 +1066,8 @@ func leftTitle(toks []token, lo, a int) string {
 
 // isModifier: a lower-case word that can be part of a role ("criminology").
 func isModifier(t token) bool {
-	return t.kind == tkWord && !t.cap && !determiners[t.lower] && !auxWords[t.lower] &&
+	return t.kind == tkWord && !t.cap && !t.in(lxDeterminer) && !t.in(lxAux) &&
 		!strings.HasSuffix(t.lower, "ed") && !strings.HasSuffix(t.lower, "ly") && !t.is("including", "such", "like", "except", "than") &&
-		!speechVerbs[t.lower] && !prepositions[t.lower] && !pronouns[t.lower] &&
+		!t.in(lxSpeech) && !t.in(lxPreposition) && !t.in(lxPronoun) &&
 		!t.is("of", "and", "or", "is", "was", "are", "were", "who", "that", "which", "for") && !t.poss
 }

@@ -15,7 +15,9 @@ func (x *extractor) nameClass(toks []token, m mention, a, b int) ent.Class {
 	x.steps++
 	var ctx ent.Context
 	if a > 0 && toks[a-1].kind == tkWord {
-		ctx.Before = toks[a-1].text
+		// The word in lower case, which is all the tagger reads of it: it
+		// need not lower it again.
+		ctx.Before = toks[a-1].lower
 	}
 	if b < len(toks) && toks[b].kind == tkWord {
 		ctx.After = toks[b].lower

@@ -26,6 +26,7 @@ type token struct {
 	name  bool // can be part of a name (see isNameWord)
 	poss  bool // was followed by 's
 	q     int  // index of the span, for tkQuote
+	lex   lexClass
 }
 
 func (t token) is(words ...string) bool {
@@ -45,8 +46,14 @@ func (t token) punct(marks string) bool {
 }
 
 // tokenize splits a paragraph into tokens; each quoted span becomes one token.
-func tokenize(p string, spans []span) []token {
-	toks := make([]token, 0, len(p)/5+len(spans))
+// The tokens go into buf[:0] when it has room, so that the extractor reuses
+// one slice for all its paragraphs.
+func tokenize(p string, spans []span, buf []token) []token {
+	toks := buf[:0]
+	if need := len(p)/5 + len(spans); cap(toks) < need {
+		toks = make([]token, 0, need)
+	}
+	low := paraLower{p: p}
 	si := 0
 	for i := 0; i < len(p); {
 		if si < len(spans) && i >= spans[si].open {
@@ -61,18 +68,29 @@ func tokenize(p string, spans []span) []token {
 			r, w = utf8.DecodeRuneInString(p[i:])
 		}
 		switch {
-		case r == ' ' || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r):
+		case r == ' ' || isSpaceOrFormat(r):
 			i += w
 		case isWordRune(r):
 			var t token
-			t, i = readWord(p, i)
+			t, i = readWord(p, i, &low)
 			toks = append(toks, t)
 		default:
+			// No word list holds a mark (see TestWordListsHoldWords): its
+			// lex is empty.
 			toks = append(toks, token{kind: tkPunct, text: p[i : i+w], raw: p[i : i+w], lower: p[i : i+w], start: i, end: i + w})
 			i += w
 		}
 	}
 	return toks
+}
+
+// isSpaceOrFormat: white space or an invisible format character. No ASCII
+// character is of category Cf, so ASCII needs no table.
+func isSpaceOrFormat(r rune) bool {
+	if r < utf8.RuneSelf {
+		return '\t' <= r && r <= '\r' || r == ' '
+	}
+	return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r)
 }
 
 func isWordRune(r rune) bool {
@@ -93,7 +111,7 @@ func isJoiner(r rune) bool {
 
 // readWord reads the word at i and returns it and the offset after it. An
 // abbreviation keeps its final period so that it does not end a sentence.
-func readWord(p string, i int) (token, int) {
+func readWord(p string, i int, low *paraLower) (token, int) {
 	start := i
 	for i < len(p) {
 		r, w := rune(p[i]), 1
@@ -121,7 +139,7 @@ func readWord(p string, i int) (token, int) {
 	if stem, ok := cutPossessive(text); ok {
 		text, t.poss = stem, true
 	}
-	if i < len(p) && p[i] == '.' && isAbbreviation(text, strings.ToLower(text)) {
+	if i < len(p) && p[i] == '.' && isAbbreviation(text, low.of(text)) {
 		i++
 		text += "."
 	}
@@ -135,11 +153,52 @@ func readWord(p string, i int) (token, int) {
 	if !isASCII(t.raw) && hasFormatRune(t.raw) {
 		t.raw = strings.Map(dropFormat, t.raw)
 	}
-	t.lower = strings.ToLower(text)
+	t.lower = low.of(text)
 	first, _ := utf8.DecodeRuneInString(text)
 	t.cap = unicode.IsUpper(first) || unicode.IsTitle(first)
-	t.name = nameWordText(text, t.lower, t.cap)
+	t.lex = classOf(t.lower)
+	t.name = nameWordText(text, t.lower, t.cap, t.lex)
 	return t, i
+}
+
+// paraLower lowers the words of one paragraph. strings.ToLower makes a new
+// string for every capitalised word; an ASCII word is lowered instead into
+// one buffer per paragraph. A strings.Builder never changes bytes it has
+// written, so each word's slice of it stays as it was.
+type paraLower struct {
+	p string
+	b strings.Builder
+}
+
+// of is strings.ToLower(text) for the word text of the paragraph.
+func (l *paraLower) of(text string) string {
+	if !isASCII(text) {
+		return strings.ToLower(text)
+	}
+	if !hasUpperASCII(text) {
+		return text
+	}
+	if l.b.Cap() == 0 {
+		l.b.Grow(len(l.p)) // the paragraph's words fit, but for a few abbreviations
+	}
+	n := l.b.Len()
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		l.b.WriteByte(c)
+	}
+	return l.b.String()[n:]
+}
+
+func hasUpperASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 func isASCII(s string) bool {
@@ -190,10 +249,11 @@ func dropFormat(r rune) rune {
 }
 
 func cutPossessive(w string) (string, bool) {
-	for _, s := range []string{"'s", "’s"} {
-		if len(w) > len(s) && strings.HasSuffix(w, s) {
-			return w[:len(w)-len(s)], true
-		}
+	if len(w) > 2 && strings.HasSuffix(w, "'s") {
+		return w[:len(w)-2], true
+	}
+	if len(w) > len("’s") && strings.HasSuffix(w, "’s") {
+		return w[:len(w)-len("’s")], true
 	}
 	return w, false
 }
@@ -214,8 +274,9 @@ type sentence struct{ a, b int }
 // splitSentences ends a sentence after . ! ? when a capital, a digit or a quote
 // follows, and after a quote whose own text ends a sentence when a capital
 // follows ("...prayers." President Duda remarked).
-func splitSentences(p string, toks []token, spans []span) []sentence {
-	var out []sentence
+// The sentences go into buf[:0].
+func splitSentences(p string, toks []token, spans []span, buf []sentence) []sentence {
+	out := buf[:0]
 	a := 0
 	for i := range toks {
 		if i+1 < len(toks) && endsSentence(p, toks, spans, i) {
