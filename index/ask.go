@@ -168,7 +168,7 @@ func (ix *Index) candidates(ctx context.Context, q question, scope Scope) ([]Can
 	}
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(termsQuery(words, 1.5))
-	bq.AddFilter(allOf((SearchOptions{Scope: scope}).scopeFilters()...)) // title and body: articles only
+	filterBy(bq, (SearchOptions{Scope: ix.scoped(scope)}).scopeFilters()...) // title and body: articles only
 	req := bleve.NewSearchRequestOptions(bq, askArticles, 0, false)
 	sr, err := ix.b().SearchInContext(ctx, req)
 	if err != nil {
@@ -254,11 +254,7 @@ func round(f float64) float64 { return math.Round(f*1000) / 1000 }
 // them ("erdoğan") to the question's term.
 // df holds how many articles have each term in their body.
 func (ix *Index) idf(ctx context.Context, q question) (idf map[string]float64, df map[string]uint64, accented map[string]string, err error) {
-	adv, err := ix.b().Advanced()
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("index: idf: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("index: idf: %w", err)
 	}

@@ -112,6 +112,15 @@ func Open(path string, src ArticleSource) (*Index, error) {
 	return ix, nil
 }
 
+// reader opens a reader of the index's terms (close it).
+func (ix *Index) reader() (bindex.IndexReader, error) {
+	adv, err := ix.b().Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
+
 // Close closes the index.
 func (ix *Index) Close() error { return ix.b().Close() }
 

@@ -15,7 +15,7 @@ import (
 func (ix *Index) Latest(ctx context.Context, scope Scope, n int) ([]*news.Article, error) {
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(bleve.NewMatchAllQuery())
-	bq.AddFilter(allOf((SearchOptions{Scope: scope}).filters(docArticle)...))
+	filterBy(bq, (SearchOptions{Scope: scope}).filters(docArticle)...)
 	req := bleve.NewSearchRequestOptions(bq, n, 0, false)
 	req.SortBy([]string{"-recency", "_id"})
 	res, err := ix.b().SearchInContext(ctx, req)
@@ -34,7 +34,7 @@ func (ix *Index) OwnArticles(ctx context.Context, guild, prefix string, n int) (
 	bq := bleve.NewBooleanQuery()
 	g := bleve.NewTermQuery(guild)
 	g.SetField("guild")
-	bq.AddFilter(allOf(g, typeQuery(docArticle)))
+	filterBy(bq, g, typeQuery(docArticle))
 	if terms := ix.tokens(prefix); len(terms) > 0 {
 		for _, t := range terms {
 			pq := bleve.NewPrefixQuery(t.term)
@@ -75,7 +75,7 @@ func (ix *Index) articlesOf(hits search.DocumentMatchCollection) ([]*news.Articl
 func (ix *Index) Sources(ctx context.Context, scope Scope) ([]SpeakerCount, error) {
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(bleve.NewMatchAllQuery())
-	bq.AddFilter(allOf((SearchOptions{Scope: scope}).filters(docArticle)...))
+	filterBy(bq, (SearchOptions{Scope: scope}).filters(docArticle)...)
 	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
 	req.AddFacet("sources", bleve.NewFacetRequest("source", 100))
 	res, err := ix.b().SearchInContext(ctx, req)

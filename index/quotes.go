@@ -137,7 +137,7 @@ func (ix *Index) Quotes(ctx context.Context, o QuoteOptions) ([]QuoteHit, int, e
 		bq.AddMust(m)
 		scored, narrowed = true, true
 	}
-	filters := (SearchOptions{Scope: o.Scope}).scopeFilters()
+	filters := (SearchOptions{Scope: ix.scoped(o.Scope)}).scopeFilters()
 	if !narrowed {
 		filters = append(filters, typeQuery(docQuote))
 	}
@@ -150,7 +150,7 @@ func (ix *Index) Quotes(ctx context.Context, o QuoteOptions) ([]QuoteHit, int, e
 		tq.SetField("url")
 		filters = append(filters, tq)
 	}
-	bq.AddFilter(allOf(filters...))
+	filterBy(bq, filters...)
 	if !narrowed {
 		bq.AddMust(bleve.NewMatchAllQuery())
 	}
@@ -306,11 +306,11 @@ func (ix *Index) suggest(ctx context.Context, scope Scope, prefix string, limit,
 	} else {
 		bq.AddMust(bleve.NewMatchAllQuery())
 	}
-	filters := (SearchOptions{Scope: scope}).scopeFilters()
+	filters := (SearchOptions{Scope: ix.scoped(scope)}).scopeFilters()
 	if prefix == "" {
 		filters = append(filters, typeQuery(docQuote))
 	}
-	bq.AddFilter(allOf(filters...))
+	filterBy(bq, filters...)
 	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
 	req.AddFacet("speakers", bleve.NewFacetRequest("speaker", facetSize))
 	res, err := ix.b().SearchInContext(ctx, req)

@@ -23,9 +23,19 @@ var ErrEmptyQuery = errors.New("the query has no words to search for")
 
 // Scope says whose articles a request may see: a guild's own plus the global
 // ones. The zero Scope sees the global articles only.
-type Scope struct{ Guild string }
+type Scope struct {
+	Guild string
+	// whole says that every document of the index is in scope, so that no
+	// filter is needed (Index.scoped).
+	whole bool
+}
 
+// query is the filter of the scope's documents; nil when it would keep them
+// all.
 func (s Scope) query() query.Query {
+	if s.whole {
+		return nil
+	}
 	g := bleve.NewTermQuery(GlobalGuild)
 	g.SetField("guild")
 	if s.Guild == "" {
@@ -36,13 +46,57 @@ func (s Scope) query() query.Query {
 	return bleve.NewDisjunctionQuery(g, own)
 }
 
+// scoped marks s whole when the index holds only documents in it: only global
+// articles, or only those and the guild's own. A library that serves one
+// server, or keeps every article global, then pays for no filter, which on a
+// large result set is a fifth of a query's time (a filter is checked for
+// every document the query matches). The guilds are read from the terms of
+// the guild field, a few per server, so the check is cheap and always
+// current. On an error the filter stays.
+func (ix *Index) scoped(s Scope) Scope {
+	r, err := ix.reader()
+	if err != nil {
+		return s
+	}
+	defer r.Close()
+	d, err := r.FieldDict("guild")
+	if err != nil {
+		return s
+	}
+	defer d.Close()
+	for {
+		e, err := d.Next()
+		if err != nil {
+			return s
+		}
+		if e == nil {
+			break
+		}
+		if e.Term != GlobalGuild && e.Term != s.Guild {
+			return s
+		}
+	}
+	s.whole = true
+	return s
+}
+
 // allOf joins filters: a bleve BooleanQuery holds one filter, and AddFilter
-// replaces it, so every filter of a request goes through here.
+// replaces it, so every filter of a request goes through here. Nil for none.
 func allOf(fs ...query.Query) query.Query {
-	if len(fs) == 1 {
+	switch len(fs) {
+	case 0:
+		return nil
+	case 1:
 		return fs[0]
 	}
 	return bleve.NewConjunctionQuery(fs...)
+}
+
+// filterBy adds the filters to q, if there are any.
+func filterBy(q *query.BooleanQuery, fs ...query.Query) {
+	if f := allOf(fs...); f != nil {
+		q.AddFilter(f)
+	}
 }
 
 func typeQuery(t string) query.Query {
@@ -124,7 +178,10 @@ func (o SearchOptions) filters(docType string) []query.Query {
 }
 
 func (o SearchOptions) scopeFilters() []query.Query {
-	fs := []query.Query{o.Scope.query()}
+	var fs []query.Query
+	if q := o.Scope.query(); q != nil {
+		fs = append(fs, q)
+	}
 	if o.Source != "" {
 		s := bleve.NewTermQuery(o.Source)
 		s.SetField("source")
@@ -160,6 +217,7 @@ func (ix *Index) Search(ctx context.Context, o SearchOptions) (*SearchResult, er
 	if len(terms) == 0 {
 		return nil, ErrEmptyQuery
 	}
+	o.Scope = ix.scoped(o.Scope)
 	if o.Limit <= 0 {
 		o.Limit = 5
 	}
@@ -168,7 +226,7 @@ func (ix *Index) Search(ctx context.Context, o SearchOptions) (*SearchResult, er
 	run := func(text query.Query) (*bleve.SearchResult, error) {
 		q := bleve.NewBooleanQuery()
 		q.AddMust(text)
-		q.AddFilter(allOf(o.scopeFilters()...)) // title and body: articles only
+		filterBy(q, o.scopeFilters()...) // title and body: articles only
 		req := bleve.NewSearchRequestOptions(q, o.Limit, o.Offset, false)
 		res, err := ix.b().SearchInContext(ctx, req)
 		if err != nil {

@@ -172,7 +172,7 @@ func (ix *Index) publishedBounds(ctx context.Context, q query.Query, filters []q
 	one := func(order string) (time.Time, bool, error) {
 		bq := bleve.NewBooleanQuery()
 		bq.AddMust(q)
-		bq.AddFilter(allOf(append(filters, dated())...))
+		filterBy(bq, append(filters, dated())...)
 		req := bleve.NewSearchRequestOptions(bq, 1, 0, false)
 		req.SortBy([]string{order})
 		res, err := ix.b().SearchInContext(ctx, req)
@@ -268,7 +268,7 @@ func (ix *Index) Trend(ctx context.Context, o TrendOptions) (*Trend, error) {
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(tq)
 	window := (SearchOptions{Scope: o.Scope, Since: from, Until: to}).filters(docArticle)
-	bq.AddFilter(allOf(window...))
+	filterBy(bq, window...)
 	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
 	bars := bleve.NewFacetRequest("published", len(starts))
 	for i, s := range starts {
@@ -352,7 +352,7 @@ func (ix *Index) topicSpeakers(ctx context.Context, o SpeakerOptions) ([]Speaker
 	if w := quoteWindow(o.Since, o.Until); w != nil {
 		filters = append(filters, w)
 	}
-	bq.AddFilter(allOf(filters...))
+	filterBy(bq, filters...)
 	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
 	// More terms than asked for, so that surnames folded into full names
 	// do not leave the list short.

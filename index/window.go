@@ -45,7 +45,7 @@ func (ix *Index) Ingested(ctx context.Context, o WindowOptions) ([]*news.Article
 	}
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(bleve.NewMatchAllQuery())
-	bq.AddFilter(allOf(filters...))
+	filterBy(bq, filters...)
 	req := bleve.NewSearchRequestOptions(bq, o.Limit, 0, false)
 	// The id breaks ties between articles of one batch (same ingest time),
 	// so the same window always lists the same articles in the same order.
