@@ -364,19 +364,22 @@ func (ix *Index) IndexArticles(ctx context.Context, arts []*news.Article) error 
 	return flush()
 }
 
-// rawDocValues are the fields whose doc values a sort or facet reads for every
+// rawDocValues are the fields whose doc values a sort reads for every
 // matching document, over the whole index: the quotes' recency (quotes newest
-// first) and speaker (the suggestions facet). mapDoc has them written one
-// document a chunk, uncompressed, as bleve does for geo points; otherwise
-// each value read decompressed the chunk of 1,024 documents around it, which
-// at a million articles was a quarter of all serving CPU. The cost is eight
-// bytes of memory per document and field, for the chunks' offsets.
+// first). mapDoc has them written one document a chunk, uncompressed, as
+// bleve does for geo points; otherwise each value read decompressed the
+// chunk of 1,024 documents around it, which at a million articles was a
+// quarter of all serving CPU (quotes p50 50 ms, now 5). The cost is eight
+// bytes of memory per document, for the chunks' offsets: 25 MB at a million
+// articles. The speakers facet, a smaller share of serving (suggest p99
+// 21 ms at a million articles with raw values), keeps compressed ones and
+// saves the memory.
 //
 // Both options go together: bleve's merge (zapx v17 iterateAllDocValues)
 // reads a chunk without compression as a single document's values, so
 // uncompressed chunks of 1,024 documents are garbled by the first merge
 // (TestRawDocValuesSurviveMerges).
-var rawDocValues = map[string]bool{"recency": true, "speaker": true}
+var rawDocValues = map[string]bool{"recency": true}
 
 // add puts data in the batch as bleve's Batch.Index does, through mapDoc.
 func (ix *Index) add(b *bleve.Batch, id string, data any) error {
