@@ -65,6 +65,11 @@ type Analyzer struct {
 	possessive *en.PossessiveFilter
 	lower      *lowercase.LowerCaseFilter
 	scratch    sync.Pool // of *scratch
+
+	memo *memo
+
+	// Off switches for BenchmarkAnalyze, to measure what each lever buys.
+	noScanner, noMemo bool
 }
 
 // New returns an analyzer that drops the words of stop, as "en" drops those of
@@ -74,6 +79,7 @@ func New(stop analysis.TokenMap) *Analyzer {
 		stop:       stop,
 		possessive: en.NewPossessiveFilter(),
 		lower:      lowercase.NewLowerCaseFilter(),
+		memo:       new(memo),
 	}
 	a.scratch.New = func() any { return new(scratch) }
 	return a
@@ -133,15 +139,16 @@ func (s *scratch) result() analysis.TokenStream {
 }
 
 // emit finishes one word of the input at [start, end): term is the word after
-// the possessive filter and lower case. Stop words take a position but give no
-// token, as with bleve's stop filter.
-func (a *Analyzer) emit(s *scratch, term []byte, start, end, pos int, typ analysis.TokenType) {
-	if _, isStop := a.stop[string(term)]; isStop {
+// the possessive filter and lower case, h its fnv1a hash. Stop words take a
+// position but give no token, as with bleve's stop filter.
+func (a *Analyzer) emit(s *scratch, term []byte, h uint64, start, end, pos int, typ analysis.TokenType) {
+	stem, stop := a.lookup(h, term)
+	if stop {
 		return
 	}
 	off := len(s.terms)
-	s.terms = appendStem(s.terms, term)
-	s.toks = append(s.toks, pending{off: off, n: len(s.terms) - off, start: start, end: end, pos: pos, typ: typ})
+	s.terms = append(s.terms, stem...)
+	s.toks = append(s.toks, pending{off: off, n: len(stem), start: start, end: end, pos: pos, typ: typ})
 }
 
 // emitASCII finishes a word made only of ASCII bytes: the possessive filter
@@ -151,14 +158,16 @@ func (a *Analyzer) emitASCII(s *scratch, word []byte, start, end, pos int, typ a
 		word = word[:n-2]
 	}
 	w := s.word[:0]
+	h := uint64(fnvOffset)
 	for _, c := range word {
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
 		w = append(w, c)
+		h = (h ^ uint64(c)) * fnvPrime
 	}
 	s.word = w
-	a.emit(s, w, start, end, pos, typ)
+	a.emit(s, w, h, start, end, pos, typ)
 }
 
 // emitAny finishes a word that may hold any bytes, through bleve's own
@@ -168,6 +177,7 @@ func (a *Analyzer) emitAny(s *scratch, word []byte, start, end, pos int, typ ana
 	s.tok = analysis.Token{Term: s.word}
 	s.one = append(s.one[:0], &s.tok)
 	s.one = a.lower.Filter(a.possessive.Filter(s.one))
-	a.emit(s, s.tok.Term, start, end, pos, typ)
+	term := s.tok.Term
+	a.emit(s, term, fnv1a(term), start, end, pos, typ)
 	s.tok = analysis.Token{}
 }

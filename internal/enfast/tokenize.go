@@ -69,7 +69,7 @@ func (a *Analyzer) tokenize(s *scratch, input []byte) {
 			i++
 		}
 		switch {
-		case ascii:
+		case ascii && !a.noScanner:
 			pos = a.scanASCII(s, input, field, i, pos)
 		case utf8.Valid(input[blanks:i]):
 			var done bool
