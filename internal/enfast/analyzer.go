@@ -109,14 +109,17 @@ func (a *Analyzer) Analyze(input []byte) analysis.TokenStream {
 	s.toks, s.terms = s.toks[:0], s.terms[:0]
 	a.tokenize(s, input)
 	out := s.result()
-	if cap(s.terms) <= maxKeptScratch {
+	if cap(s.terms) <= maxKeptTerms && cap(s.toks) <= maxKeptTokens {
 		a.scratch.Put(s)
 	}
 	return out
 }
 
-// maxKeptScratch keeps one huge document from pinning its scratch space.
-const maxKeptScratch = 1 << 20
+// One huge document must not pin its scratch space.
+const (
+	maxKeptTerms  = 1 << 20
+	maxKeptTokens = 1 << 16
+)
 
 func (s *scratch) result() analysis.TokenStream {
 	n := len(s.toks)
