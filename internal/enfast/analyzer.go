@@ -10,16 +10,19 @@
 //	field.Analyzer = enfast.AnalyzerName
 //
 // Terms are the same as "en" gives, so an index built with one analyzer is
-// searched correctly with the other; the mapping still says which one it uses.
+// searched correctly with the other, at query time too;
+// the mapping still records which one it names.
 //
 // Where the time goes and what this package changes:
 //   - Tokenizing: runs of ASCII text between blanks are split by a hand-written
 //     scanner that follows the word rules of blevesearch/segment for ASCII
 //     (letters, digits, "_", and ". ' : , ;" between letters or digits);
 //     a run holding any other byte goes to the real segmenter.
-//   - Stemming: the Porter stemmer is a pure function of the word, and words
-//     repeat (Zipf), so a bounded, concurrency-safe memo sits in front of it
-//     (see [CacheEntries]).
+//   - Stop words and stemming: both are pure functions of the lowered word,
+//     and words repeat (Zipf), so a bounded, lock-free memo of the two sits
+//     in front of the stop map and the Porter stemmer: one per analyzer,
+//     [MemoEntries] words and about 4.5 MB at most. Bleve builds one analyzer
+//     per index mapping, shared by all the goroutines that analyse for it.
 //   - Allocation: possessive, lower case, stop words and stem are done in one
 //     pass per token, into pooled scratch space; each call then allocates
 //     only its tokens, their pointer slice and one block of term bytes.

@@ -78,8 +78,8 @@ const (
 )
 
 // lookup returns what the pipeline makes of word: from the memo, or worked
-// out (and memoised when word and stem are short enough). The stem is only
-// good until the caller's next look-up.
+// out (and memoised when word and stem are short enough). The stem may be a
+// memo entry's own bytes: copy it, never write to it.
 func (a *Analyzer) lookup(h uint64, word []byte) (stem []byte, stop bool) {
 	memoise := len(word) <= MaxMemoWord && !a.noMemo
 	if memoise {
