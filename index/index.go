@@ -21,7 +21,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/simple"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/edgengram"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
@@ -29,6 +28,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
 
+	"github.com/newsbot/newsbot/internal/enfast"
 	"github.com/newsbot/newsbot/internal/lexicon"
 	"github.com/newsbot/newsbot/news"
 )
@@ -100,10 +100,10 @@ func Open(path string, src ArticleSource) (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("index: %s was built by another version of newsbot (mapping %q, want %q): run newsbot reindex", path, v, MappingVersion)
 	}
-	an := b.Mapping().AnalyzerNamed(en.AnalyzerName)
+	an := b.Mapping().AnalyzerNamed(enfast.AnalyzerName)
 	if an == nil {
 		b.Close()
-		return nil, fmt.Errorf("index: analyzer %q missing", en.AnalyzerName)
+		return nil, fmt.Errorf("index: analyzer %q missing", enfast.AnalyzerName)
 	}
 	ix := &Index{path: path, src: src, analyzer: an, running: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	ix.cur.Store(&handle{b})
@@ -221,7 +221,7 @@ func guildValue(g string) string {
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	text := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = en.AnalyzerName
+		f.Analyzer = enfast.AnalyzerName
 		f.Store = false
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
@@ -296,7 +296,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		return nil, err
 	}
 	m.ScoringModel = bindex.BM25Scoring
-	m.DefaultAnalyzer = en.AnalyzerName
+	m.DefaultAnalyzer = enfast.AnalyzerName
 	m.DefaultMapping = bleve.NewDocumentDisabledMapping()
 	m.AddDocumentMapping(docArticle, art)
 	m.AddDocumentMapping(docQuote, q)
