@@ -240,12 +240,21 @@ func (c Changes) Affected(a *news.Article) bool {
 // hash is a unit's identity: the FNV-1a hash of its normal form (lower
 // case, digits as 0 so that a dated byline is the same byline, words joined
 // by single spaces, no trailing ".!?:;,…"), and whether it has MinWords
-// words. The form is hashed as it is made, without building the string:
+// words. The form is hashed as it is made, byte by byte, without building it:
 // every paragraph and sentence of every article ingested comes through here.
-// The hashes are stored, so the form must never change.
+// The trailing punctuation is dropped by keeping the hash from before the
+// run of it that the form ends with. The hashes are stored, so the form must
+// never change (TestHashMatchesReference holds it to its first definition).
 func hash(s string) (uint64, bool) {
-	var arr [512]byte
-	buf := arr[:0]
+	const (
+		offset64 = 14695981039346656037
+		prime64  = 1099511628211
+	)
+	h := uint64(offset64)
+	// cut is the hash before the run of trailing punctuation the form
+	// ends with so far, if it ends with one (inCut).
+	var cut uint64
+	inCut := false
 	words, inWord := 0, false
 	for _, r := range s {
 		if r < utf8.RuneSelf {
@@ -259,42 +268,51 @@ func hash(s string) (uint64, bool) {
 		}
 		if !inWord {
 			if words > 0 {
-				buf = append(buf, ' ')
+				h = (h ^ ' ') * prime64
+				inCut = false
 			}
 			words++
 			inWord = true
 		}
 		switch {
 		case r >= 'A' && r <= 'Z':
-			buf = append(buf, byte(r)+'a'-'A')
+			h = (h ^ uint64(r+'a'-'A')) * prime64
+			inCut = false
 		case r >= '0' && r <= '9':
-			buf = append(buf, '0')
+			h = (h ^ '0') * prime64
+			inCut = false
 		case r < utf8.RuneSelf:
-			buf = append(buf, byte(r))
+			if trailingASCII[r] {
+				if !inCut {
+					cut, inCut = h, true
+				}
+			} else {
+				inCut = false
+			}
+			h = (h ^ uint64(r)) * prime64
 		case unicode.IsDigit(r):
-			buf = append(buf, '0')
+			h = (h ^ '0') * prime64
+			inCut = false
 		default:
-			buf = utf8.AppendRune(buf, unicode.ToLower(r))
+			lr := unicode.ToLower(r)
+			if lr == '…' {
+				if !inCut {
+					cut, inCut = h, true
+				}
+			} else {
+				inCut = false
+			}
+			var enc [utf8.UTFMax]byte
+			for _, c := range enc[:utf8.EncodeRune(enc[:], lr)] {
+				h = (h ^ uint64(c)) * prime64
+			}
 		}
 	}
 	if words < MinWords {
 		return 0, false
 	}
-	for len(buf) > 0 {
-		r, size := utf8.DecodeLastRune(buf)
-		if !strings.ContainsRune(trailing, r) {
-			break
-		}
-		buf = buf[:len(buf)-size]
-	}
-	const (
-		offset64 = 14695981039346656037
-		prime64  = 1099511628211
-	)
-	h := uint64(offset64)
-	for _, c := range buf {
-		h ^= uint64(c)
-		h *= prime64
+	if inCut {
+		h = cut
 	}
 	return h, true
 }
@@ -302,8 +320,9 @@ func hash(s string) (uint64, bool) {
 // asciiSpace is unicode.IsSpace for ASCII.
 var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
-// trailing is the punctuation a unit's normal form drops at its end.
-const trailing = ".!?:;,…"
+// trailingASCII is the punctuation a unit's normal form drops at its end,
+// but for "…".
+var trailingASCII = [utf8.RuneSelf]bool{'.': true, '!': true, '?': true, ':': true, ';': true, ',': true}
 
 // units are the distinct hashes of an article's paragraphs and of their
 // sentences; edges keeps only those at the start and the end.
