@@ -306,12 +306,12 @@ func (s *Store) Delete(id string) error {
 func (s *Store) Article(id string) (*news.Article, error) {
 	var a *news.Article
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		data := tablesOf(tx).get(id)
-		if data == nil {
+		a = new(news.Article)
+		found, err := tablesOf(tx).read(tx, id, a)
+		if err == nil && !found {
 			return ErrNotFound
 		}
-		a = new(news.Article)
-		return decodeArticle(data, a)
+		return err
 	})
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
@@ -328,15 +328,14 @@ func (s *Store) Articles(ids []string) (map[string]*news.Article, error) {
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		t := tablesOf(tx)
 		for _, id := range ids {
-			data := t.get(id)
-			if data == nil {
-				continue
-			}
 			a := new(news.Article)
-			if err := decodeArticle(data, a); err != nil {
+			found, err := t.read(tx, id, a)
+			if err != nil {
 				return fmt.Errorf("read %s: %w", id, err)
 			}
-			out[id] = a
+			if found {
+				out[id] = a
+			}
 		}
 		return nil
 	})

@@ -32,13 +32,21 @@ func tablesOf(tx *bbolt.Tx) *tables {
 	return t
 }
 
-// get is the encoded article of id, nil when there is none.
-func (t *tables) get(id string) []byte {
+// read decodes the article of id into a, and releases the mapped pages it
+// was read from (release); found is false when there is none. Only for
+// read-only transactions.
+func (t *tables) read(tx *bbolt.Tx, id string, a *news.Article) (found bool, err error) {
 	seq := t.ids.Get([]byte(id))
 	if seq == nil {
-		return nil
+		return false, nil
 	}
-	return t.docs.Get(seq)
+	defer release(tx, seq)
+	data := t.docs.Get(seq)
+	if data == nil {
+		return false, nil
+	}
+	defer release(tx, data)
+	return true, decodeArticle(data, a)
 }
 
 // put stores a, under its own key when its id is stored already, else under
