@@ -259,24 +259,14 @@ func (ix *Index) idf(ctx context.Context, q question) (idf map[string]float64, d
 		return nil, nil, nil, fmt.Errorf("index: idf: %w", err)
 	}
 	defer r.Close()
-	count := func(term, field string) (uint64, error) {
-		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
-		if err != nil {
-			return 0, fmt.Errorf("index: idf %q: %w", term, err)
-		}
-		defer tfr.Close()
-		return tfr.Count(), nil
-	}
-	// The number of articles is the length of one posting list, read as
-	// the terms' are, where a search would walk it.
-	n, err := count(docArticle, "type")
+	n, err := termCount(ctx, r, docArticle, "type") // DocCount, on this reader
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	idf = make(map[string]float64, len(q.terms))
 	df = make(map[string]uint64, len(q.terms))
 	for _, t := range q.terms {
-		d, err := count(t, "body")
+		d, err := termCount(ctx, r, t, "body")
 		if err != nil {
 			return nil, nil, nil, err
 		}
