@@ -45,6 +45,9 @@ func startReplicas(t *testing.T, dsn string, n int) *replicaSet {
 		t.Fatal(err)
 	}
 	rs := &replicaSet{t: t, f: f, key: key}
+	// The folder first: cleanups run last registered first, so the
+	// replicas stop (below) before it is removed under them.
+	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	var dones []chan int
 	t.Cleanup(func() {
@@ -60,7 +63,6 @@ func startReplicas(t *testing.T, dsn string, n int) *replicaSet {
 			}
 		}
 	})
-	dir := t.TempDir()
 	for i := range n {
 		addr := freeAddr(t)
 		conf := fmt.Sprintf("data_dir: %s\nstore:\n  backend: postgres\n  dsn: %q\n  lease_ttl: 3s\ndiscord:\n  token: %s\n  base_url: %s\n  guild_id: %q\n  application_id: %q\n  public_key: %s\nhttp:\n  listen: %s\nlimits:\n  rate_per_minute: 1000\n",
