@@ -67,6 +67,12 @@ type Index struct {
 	// order) keeps a query's time near its own work.
 	running chan struct{}
 
+	// exhaustive makes Search score every match, as bleve alone does
+	// (tests compare the two); bounded counts the searches that ranked
+	// only the articles that could make the page (pageCandidates).
+	exhaustive bool
+	bounded    atomic.Int64
+
 	suggestMu    sync.Mutex
 	suggestCache map[string]suggestEntry // by guild
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/newsbot/newsbot/news"
@@ -154,11 +155,61 @@ func textQuery(text string, titleBoost float64) query.Query {
 	return bleve.NewDisjunctionQuery(t, b)
 }
 
+// searchTitleBoost is how much more a word weighs in the title than in the
+// body.
+const searchTitleBoost = 2
+
+// searchAllTerms runs allTermsQuery: bounded to the articles that can make
+// the page when topPage can tell which (see there), else by bleve over every
+// match.
+func (ix *Index) searchAllTerms(ctx context.Context, o SearchOptions, terms map[string]bool, run func(query.Query) (*bleve.SearchResult, error)) (*bleve.SearchResult, error) {
+	words := sortedTerms(terms)
+	q := allTermsQuery(words, searchTitleBoost)
+	if ix.exhaustive || !o.Since.IsZero() || !o.Until.IsZero() {
+		return run(q)
+	}
+	r, err := ix.reader()
+	if err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	hits, total, err := topPage(ctx, r, words, searchTitleBoost, o.termFilters(), o.Offset+o.Limit)
+	r.Close()
+	switch {
+	case errors.Is(err, errNoBound):
+		return run(q)
+	case err != nil:
+		return nil, err
+	}
+	ix.bounded.Add(1)
+	res := &bleve.SearchResult{Total: total}
+	for _, h := range hits[min(o.Offset, len(hits)):] {
+		res.Hits = append(res.Hits, &search.DocumentMatch{ID: h.id, Score: h.score})
+	}
+	return res, nil
+}
+
+// termFilters are the scope and source filters as terms (pageCandidates
+// reads them from the postings).
+func (o SearchOptions) termFilters() []termFilter {
+	var fs []termFilter
+	if !o.Scope.whole {
+		guilds := []string{GlobalGuild}
+		if o.Scope.Guild != "" {
+			guilds = append(guilds, o.Scope.Guild)
+		}
+		fs = append(fs, termFilter{field: "guild", terms: guilds})
+	}
+	if o.Source != "" {
+		fs = append(fs, termFilter{field: "source", terms: []string{o.Source}})
+	}
+	return fs
+}
+
 // allTermsQuery matches articles that hold every term, in the title or the
 // body.
-func allTermsQuery(terms map[string]bool, titleBoost float64) query.Query {
+func allTermsQuery(terms []string, titleBoost float64) query.Query {
 	var each []query.Query
-	for t := range terms {
+	for _, t := range terms {
 		tt := bleve.NewTermQuery(t)
 		tt.SetField("title")
 		tt.SetBoost(titleBoost)
@@ -234,7 +285,7 @@ func (ix *Index) Search(ctx context.Context, o SearchOptions) (*SearchResult, er
 		}
 		return res, nil
 	}
-	res, err := run(allTermsQuery(terms, 2))
+	res, err := ix.searchAllTerms(ctx, o, terms, run)
 	if err == nil && res.Total == 0 && len(terms) > 1 {
 		res, err = run(textQuery(o.Query, 2))
 	}
