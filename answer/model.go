@@ -23,6 +23,8 @@ type Model struct {
 	// Ranker scores a candidate: fitted to make the right sentence the most
 	// likely of its question's (a conditional logit).
 	Ranker Linear `json:"rank"`
+	// Boost adds small trees to the ranker's score (none: linear alone).
+	Boost Boost `json:"boost,omitzero"`
 	// Answerable is the probability that the best candidate answers, from
 	// ConfidenceNames: a logistic regression.
 	Answerable Linear `json:"answerable"`
@@ -83,7 +85,7 @@ func Load(b []byte) (*Model, error) {
 		return nil, fmt.Errorf("answer: model fitted on features v%d %v, code has v%d %v: run go test ./answer -run TestTrain -update",
 			m.Version, m.Features, FeatureVersion, FeatureNames)
 	}
-	if !m.Ranker.fits(len(FeatureNames)) || !m.Answerable.fits(len(ConfidenceNames)) {
+	if !m.Ranker.fits(len(FeatureNames)) || !m.Answerable.fits(len(ConfidenceNames)) || !m.Boost.fits(len(FeatureNames)) {
 		return nil, fmt.Errorf("answer: model weights do not fit %d features and %d confidence features", len(FeatureNames), len(ConfidenceNames))
 	}
 	return &m, nil
@@ -134,12 +136,13 @@ func Confidence(xs [][]float64, r Ranked) []float64 {
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
-// Order ranks candidates by the ranking score alone.
+// Order ranks candidates by the ranking score alone: the linear ranker's,
+// plus the trees'.
 func (m *Model) Order(xs [][]float64) Ranked {
 	r := Ranked{Order: make([]int, len(xs)), Score: make([]float64, len(xs))}
 	for i, x := range xs {
 		r.Order[i] = i
-		r.Score[i] = m.Ranker.Score(x)
+		r.Score[i] = m.Ranker.Score(x) + m.Boost.Score(x)
 	}
 	sort.SliceStable(r.Order, func(a, b int) bool { return r.Score[r.Order[a]] > r.Score[r.Order[b]] })
 	return r
