@@ -62,6 +62,7 @@ type qaItem struct {
 // example is one question with its candidates and their labels.
 type example struct {
 	item  qaItem
+	set   string // the file it comes from
 	group string // the article, for folds
 	cands []index.Candidate
 	good  []bool
@@ -93,7 +94,7 @@ func TestTrain(t *testing.T) {
 		}
 	}
 	folds := 5
-	var cv scores
+	var cv, cvDev scores
 	var misses []string
 	for f := 0; f < folds; f++ {
 		var train, test []example
@@ -106,6 +107,13 @@ func TestTrain(t *testing.T) {
 		}
 		m := fit(train)
 		cv.add(evaluate(m, test))
+		var dev []example
+		for _, e := range test {
+			if e.set == trainingSets[0] {
+				dev = append(dev, e)
+			}
+		}
+		cvDev.add(evaluate(m, dev))
 		if *missFile != "" {
 			misses = append(misses, missed(m, test)...)
 		}
@@ -114,6 +122,13 @@ func TestTrain(t *testing.T) {
 	self := evaluate(final, exs)
 	t.Logf("cross-validated (5 folds by article): %s", cv)
 	t.Logf("final model on its training data:     %s", self)
+	var dev []example
+	for _, e := range exs {
+		if e.set == trainingSets[0] {
+			dev = append(dev, e)
+		}
+	}
+	t.Logf("of them, the %d questions of %s: cross-validated %s; final model %s", len(dev), trainingSets[0], cvDev, evaluate(final, dev))
 	if *missFile != "" {
 		if err := os.WriteFile(*missFile, []byte(strings.Join(misses, "\n")), 0o644); err != nil {
 			t.Fatal(err)
@@ -305,16 +320,22 @@ func evaluate(m *answer.Model, exs []example) scores {
 	return s
 }
 
-// missed describes the answerable questions whose first answer is wrong:
-// the question, what answers it, what the model put first, and where the
-// first right candidate ranked.
+// missed describes the answerable questions whose first answer is wrong (the
+// question, what answers it, what the model put first, and where the first
+// right candidate ranked) and the unanswerable ones answered.
 func missed(m *answer.Model, exs []example) []string {
 	var out []string
 	for _, e := range exs {
-		if len(e.item.Answers) == 0 || len(e.cands) == 0 {
+		if len(e.cands) == 0 {
 			continue
 		}
 		r := m.Rank(features(e))
+		if len(e.item.Answers) == 0 {
+			if !m.Abstains(r) {
+				out = append(out, fmt.Sprintf("%s %q\n  unanswerable, answered (p %.2f, threshold %.2f)\n  got  %q", e.item.ID, e.item.Question, r.Prob, m.Threshold, e.cands[r.Order[0]].Text))
+			}
+			continue
+		}
 		if e.good[r.Order[0]] && !m.Abstains(r) {
 			continue
 		}
@@ -389,7 +410,7 @@ func loadExamples() ([]example, error) {
 				f.Close()
 				return nil, fmt.Errorf("%s: %w", q.ID, err)
 			}
-			e := example{item: q, group: q.URL + "|" + q.Title, cands: cands, good: make([]bool, len(cands))}
+			e := example{item: q, set: path, group: q.URL + "|" + q.Title, cands: cands, good: make([]bool, len(cands))}
 			if q.URL == "" && q.Title == "" {
 				e.group = q.ID
 			}
