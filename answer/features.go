@@ -2,7 +2,7 @@ package answer
 
 // FeatureVersion changes whenever a feature's meaning changes, so a model
 // fitted on other features is refused (see Load).
-const FeatureVersion = 7
+const FeatureVersion = 8
 
 // The features of a candidate sentence, by index in a feature vector.
 const (

@@ -140,3 +140,28 @@ func TestFindNumbers(t *testing.T) {
 		}
 	}
 }
+
+func TestDateEvidence(t *testing.T) {
+	for _, c := range []struct {
+		q    string
+		s    string
+		want float64
+	}{
+		{"what year was the B-17 built?", "It was built in 1944 by Boeing.", 1},
+		{"what year was the B-17 built?", "The airport reopened at 2 p.m. ET (1800 UTC).", 0},
+		{"what year was the B-17 built?", "It flew again in March.", 0.5},
+		{"what date did the shutdown start?", "It started on December 22.", 1},
+		{"what date did the shutdown start?", "It started in 2018.", 0.5},
+		{"what date did the shutdown start?", "It lasted through December and January.", 0.7},
+		{"when did the protests begin?", "They began in June.", 1},
+		{"when did the protests begin?", "They began on Monday.", 0.4},
+	} {
+		q := Analyse(c.q)
+		if q.Kind != KindDate {
+			t.Fatalf("%q: kind %v, want date", c.q, q.Kind)
+		}
+		if got := dateEvidence(q.DatePart, c.s, map[string]bool{}); got != c.want {
+			t.Errorf("%q / %q: %v, want %v", c.q, c.s, got, c.want)
+		}
+	}
+}

@@ -60,7 +60,24 @@ type Question struct {
 	Pred string
 	// Unit is the kind of quantity a number question wants.
 	Unit Unit
+	// DatePart is the part of a date a "when" question wants.
+	DatePart DatePart
 }
+
+// DatePart is what a date question asks for: a year, a day of a month, or
+// any date.
+type DatePart int
+
+const (
+	DateAny DatePart = iota
+	DateYear
+	DateDay
+)
+
+var (
+	yearAskedRE = regexp.MustCompile(`\b(?:what|which|in what|in which) years?\b|\bwhat decade\b|\bwhat century\b`)
+	dayAskedRE  = regexp.MustCompile(`\b(?:what|which|from what|on what) (?:exact )?(?:date|day)\b|\bwhat day of the month\b`)
+)
 
 // Analyse reads the kind of answer a question wants from its words and, where
 // the rules find no kind, from WordNet's field of the noun it asks about
@@ -103,6 +120,14 @@ func Analyse(text string) Question {
 	}
 	if q.Kind == KindNumber {
 		q.Unit = unitAsked(lower)
+	}
+	if q.Kind == KindDate {
+		switch {
+		case yearAskedRE.MatchString(lower):
+			q.DatePart = DateYear
+		case dayAskedRE.MatchString(lower):
+			q.DatePart = DateDay
+		}
 	}
 	return q
 }

@@ -35,12 +35,57 @@ var (
 	dateRE      = regexp.MustCompile(`\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b(?:1[5-9]|20)\d\d\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b`)
 	reasonRE    = regexp.MustCompile(`(?i)\b(?:because|due to|caused by|cause of|as a result|after|from|owing to|died of|killed by|blamed|poisoning|disease|cancer|complications)\b`)
 	placePrepRE = regexp.MustCompile(`\b(?:in|at|from|near|on|to|into|outside|inside|(?:town|city|village|district|province|region|state|county|island|neighbou?rhood|area|capital|suburb) of)\s+(?:the\s+)?[A-Z][\p{L}'’-]+`)
-	weekdayRE   = regexp.MustCompile(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$`)
-	quoteMarkRE = regexp.MustCompile(`["“”]`)
+	// clockRE is a time of day written as four digits ("1800 UTC"),
+	// which dateRE would read as a year.
+	clockRE = regexp.MustCompile(`\b\d{4}\s*(?:UTC|GMT|hours|hrs|local time)\b|\(\d{4} [A-Z]{2,4}\)`)
+	// dayOfMonthRE is a day of a month, either way round.
+	dayOfMonthRE = regexp.MustCompile(`\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b`)
+	yearRE       = regexp.MustCompile(`^(?:1[5-9]|20)\d\d$`)
+	weekdayRE    = regexp.MustCompile(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$`)
+	quoteMarkRE  = regexp.MustCompile(`["“”]`)
 )
 
 // typeEvidence is 0..1: how well the sentence holds the kind of thing the
 // question asks for, beyond the words the question and the title already give.
+// dateEvidence scores the dates of s for a question that wants part of a
+// date. A weekday dates the news itself ("on Monday") and scores little; a
+// month or a year is what "when" questions mostly ask for; a question for a
+// year wants a year, one for a date a day of a month. Four digits that are a
+// time of day ("1800 UTC") are no year.
+func dateEvidence(part DatePart, s string, known map[string]bool) float64 {
+	clocks := clockRE.FindAllStringIndex(s, -1)
+	inClock := func(loc []int) bool {
+		for _, c := range clocks {
+			if loc[0] >= c[0] && loc[1] <= c[1] {
+				return true
+			}
+		}
+		return false
+	}
+	score := 0.0
+	for _, loc := range dateRE.FindAllStringIndex(s, -1) {
+		m := s[loc[0]:loc[1]]
+		if known[strings.ToLower(m)] || inClock(loc) {
+			continue
+		}
+		var v float64
+		switch {
+		case weekdayRE.MatchString(m):
+			v = 0.4
+		case part == DateYear && !yearRE.MatchString(m):
+			v = 0.5 // a month, where a year is asked
+		case part == DateDay && yearRE.MatchString(m):
+			v = 0.5 // a year, where a day is asked
+		case part == DateDay && !dayOfMonthRE.MatchString(s):
+			v = 0.7 // a month with no day
+		default:
+			return 1
+		}
+		score = max(score, v)
+	}
+	return score
+}
+
 func typeEvidence(q Question, sent Sentence, runs []nameRun, known map[string]bool) float64 {
 	s := sent.Text
 	switch q.Kind {
@@ -60,20 +105,7 @@ func typeEvidence(q Question, sent Sentence, runs []nameRun, known map[string]bo
 		}
 		return score
 	case KindDate:
-		// A weekday dates the news itself ("on Monday"); a month or a year
-		// is what "when" questions mostly ask for.
-		score := 0.0
-		for _, m := range dateRE.FindAllString(s, -1) {
-			if known[strings.ToLower(m)] {
-				continue
-			}
-			if weekdayRE.MatchString(m) {
-				score = max(score, 0.4)
-			} else {
-				return 1
-			}
-		}
-		return score
+		return dateEvidence(q.DatePart, s, known)
 	case KindPerson:
 		if q.WantsOrg {
 			return namesScore(runs, lexicon.Organization)
