@@ -53,8 +53,15 @@ var (
 // year wants a year, one for a date a day of a month. Four digits that are a
 // time of day ("1800 UTC") are no year.
 func dateEvidence(part DatePart, s string, known map[string]bool) float64 {
-	clocks := clockRE.FindAllStringIndex(s, -1)
+	var clocks [][]int
+	read := false
 	inClock := func(loc []int) bool {
+		if loc[1]-loc[0] != 4 || s[loc[0]] < '0' || s[loc[0]] > '9' {
+			return false // only four digits can be a time of day
+		}
+		if !read {
+			clocks, read = clockRE.FindAllStringIndex(s, -1), true
+		}
 		for _, c := range clocks {
 			if loc[0] >= c[0] && loc[1] <= c[1] {
 				return true
