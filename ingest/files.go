@@ -44,8 +44,8 @@ type Report struct {
 
 // addBatch is how many parsed articles are written in one store transaction
 // and index batch: about 4,000 documents with their quotes, one index
-// segment (see index.IndexArticles).
-const addBatch = 2000
+// segment (see index.IndexArticles). A variable for tests of many batches.
+var addBatch = 2000
 
 // FileOptions apply to every article of an ingest.
 type FileOptions struct {

@@ -183,3 +183,65 @@ func TestReindexWhileServing(t *testing.T) {
 		t.Errorf("reindexed %d, stored %d", n, stored)
 	}
 }
+
+// TestManyBatches ingests a file of many batches, each stored while the one
+// before it is indexed, with duplicates of articles from earlier batches:
+// every article is indexed once, the counts add up, and progress only grows.
+func TestManyBatches(t *testing.T) {
+	defer func(n int) { addBatch = n }(addBatch)
+	addBatch = 40
+	dir := t.TempDir()
+	path := filepath.Join(dir, "many.jsonl")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 430
+	dups := 0
+	for i := range n {
+		fmt.Fprintf(f, "{\"title\":\"Harbour report %d\",\"text\":\"The harbour board met for the %dth time and approved budget line %d.\",\"url\":\"https://harbour.example/%d\"}\n", i, i, i, i)
+		if i%97 == 96 { // an article of an earlier batch, again
+			j := i - 90
+			fmt.Fprintf(f, "{\"title\":\"Harbour report %d\",\"text\":\"The harbour board met for the %dth time and approved budget line %d.\",\"url\":\"https://harbour.example/%d\"}\n", j, j, j, j)
+			dups++
+		}
+	}
+	f.Close()
+	lib, err := Open(context.Background(), filepath.Join(dir, "data"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	last := 0
+	rep, err := lib.IngestPaths(context.Background(), []string{path}, FileOptions{Progress: func(done int) {
+		if done < last {
+			t.Errorf("progress went back from %d to %d", last, done)
+		}
+		last = done
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Ingested != n || rep.Duplicates != dups || rep.Failed != 0 {
+		t.Errorf("ingested %d, duplicates %d, failed %d; want %d, %d, 0", rep.Ingested, rep.Duplicates, rep.Failed, n, dups)
+	}
+	if last != n+dups {
+		t.Errorf("progress ended at %d, want %d", last, n+dups)
+	}
+	count, err := lib.Index.DocCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if count != n {
+		t.Errorf("the index holds %d articles, want %d", count, n)
+	}
+	// The bodies repeat one sentence, which the source's boilerplate
+	// model learns to strip; the titles stay.
+	res, err := lib.Index.Search(context.Background(), index.SearchOptions{Query: "harbour report", Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != n {
+		t.Errorf("a search for the words of every title finds %d, want %d", res.Total, n)
+	}
+}
