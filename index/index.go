@@ -69,7 +69,7 @@ type Index struct {
 
 	// exhaustive makes Search score every match, as bleve alone does
 	// (tests compare the two); bounded counts the searches that ranked
-	// only the articles that could make the page (pageCandidates).
+	// only the articles that could make the page (topPage).
 	exhaustive bool
 	bounded    atomic.Int64
 

@@ -37,14 +37,25 @@ func (s Scope) query() query.Query {
 	if s.whole {
 		return nil
 	}
-	g := bleve.NewTermQuery(GlobalGuild)
-	g.SetField("guild")
-	if s.Guild == "" {
-		return g
+	var qs []query.Query
+	for _, g := range s.guilds() {
+		t := bleve.NewTermQuery(g)
+		t.SetField("guild")
+		qs = append(qs, t)
 	}
-	own := bleve.NewTermQuery(s.Guild)
-	own.SetField("guild")
-	return bleve.NewDisjunctionQuery(g, own)
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// guilds are the guild values the scope sees: the global articles' and the
+// guild's own.
+func (s Scope) guilds() []string {
+	if s.Guild == "" {
+		return []string{GlobalGuild}
+	}
+	return []string{GlobalGuild, s.Guild}
 }
 
 // scoped marks s whole when the index holds only documents in it: only global
@@ -188,16 +199,12 @@ func (ix *Index) searchAllTerms(ctx context.Context, o SearchOptions, terms map[
 	return res, nil
 }
 
-// termFilters are the scope and source filters as terms (pageCandidates
-// reads them from the postings).
+// termFilters are the scope and source filters as terms (topPage reads them
+// from the postings), as scopeFilters has them for bleve.
 func (o SearchOptions) termFilters() []termFilter {
 	var fs []termFilter
 	if !o.Scope.whole {
-		guilds := []string{GlobalGuild}
-		if o.Scope.Guild != "" {
-			guilds = append(guilds, o.Scope.Guild)
-		}
-		fs = append(fs, termFilter{field: "guild", terms: guilds})
+		fs = append(fs, termFilter{field: "guild", terms: o.Scope.guilds()})
 	}
 	if o.Source != "" {
 		fs = append(fs, termFilter{field: "source", terms: []string{o.Source}})
