@@ -15,7 +15,7 @@ import (
 func (ix *Index) Latest(ctx context.Context, scope Scope, n int) ([]*news.Article, error) {
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(bleve.NewMatchAllQuery())
-	filterBy(bq, (SearchOptions{Scope: scope}).filters(docArticle)...)
+	filterBy(bq, (SearchOptions{Scope: ix.scoped(scope)}).filters(docArticle)...)
 	req := bleve.NewSearchRequestOptions(bq, n, 0, false)
 	req.SortBy([]string{"-recency", "_id"})
 	res, err := ix.b().SearchInContext(ctx, req)
@@ -75,7 +75,7 @@ func (ix *Index) articlesOf(hits search.DocumentMatchCollection) ([]*news.Articl
 func (ix *Index) Sources(ctx context.Context, scope Scope) ([]SpeakerCount, error) {
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(bleve.NewMatchAllQuery())
-	filterBy(bq, (SearchOptions{Scope: scope}).filters(docArticle)...)
+	filterBy(bq, (SearchOptions{Scope: ix.scoped(scope)}).filters(docArticle)...)
 	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
 	req.AddFacet("sources", bleve.NewFacetRequest("source", 100))
 	res, err := ix.b().SearchInContext(ctx, req)

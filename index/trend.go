@@ -247,7 +247,8 @@ func (ix *Index) Trend(ctx context.Context, o TrendOptions) (*Trend, error) {
 		o.Speakers = 5
 	}
 	tr := &Trend{Topic: o.Topic, By: o.By, Buckets: []Bucket{}}
-	filters := (SearchOptions{Scope: o.Scope}).filters(docArticle)
+	scope := ix.scoped(o.Scope)
+	filters := (SearchOptions{Scope: scope}).filters(docArticle)
 	first, last, ok, err := ix.publishedBounds(ctx, tq, filters)
 	if err != nil || !ok {
 		return tr, err
@@ -267,7 +268,7 @@ func (ix *Index) Trend(ctx context.Context, o TrendOptions) (*Trend, error) {
 	}
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(tq)
-	window := (SearchOptions{Scope: o.Scope, Since: from, Until: to}).filters(docArticle)
+	window := (SearchOptions{Scope: scope, Since: from, Until: to}).filters(docArticle)
 	filterBy(bq, window...)
 	req := bleve.NewSearchRequestOptions(bq, 0, 0, false)
 	bars := bleve.NewFacetRequest("published", len(starts))
@@ -348,7 +349,7 @@ func (ix *Index) topicSpeakers(ctx context.Context, o SpeakerOptions) ([]Speaker
 	}
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(tq)
-	filters := (SearchOptions{Scope: o.Scope}).filters(docQuote)
+	filters := (SearchOptions{Scope: ix.scoped(o.Scope)}).filters(docQuote)
 	if w := quoteWindow(o.Since, o.Until); w != nil {
 		filters = append(filters, w)
 	}

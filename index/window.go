@@ -27,7 +27,7 @@ func (ix *Index) Ingested(ctx context.Context, o WindowOptions) ([]*news.Article
 	if o.Limit <= 0 {
 		o.Limit = 100
 	}
-	filters := (SearchOptions{Scope: o.Scope}).filters(docArticle)
+	filters := (SearchOptions{Scope: ix.scoped(o.Scope)}).filters(docArticle)
 	if !o.From.IsZero() || !o.To.IsZero() {
 		// Ingest times are indexed as fixed-width text (timeKey): the
 		// window is a term range, From included, To excluded.
