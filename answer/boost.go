@@ -168,8 +168,8 @@ func FitBoost(groups []Group, base *Linear, o BoostOptions) Boost {
 		for i := range all {
 			all[i] = i
 		}
-		var t Tree
-		growTree(&t, all, bins, cuts, grad, hess, o, 0)
+		t := Tree{{}}
+		growTree(&t, 0, all, bins, cuts, grad, hess, o, 0)
 		b.Trees = append(b.Trees, t)
 		for _, r := range rows {
 			r.f += o.Rate * t.eval(r.x)
@@ -178,19 +178,18 @@ func FitBoost(groups []Group, base *Linear, o BoostOptions) Boost {
 	return b
 }
 
-// growTree appends the subtree over rows to t and returns its index.
-func growTree(t *Tree, rows []int, bins [][]uint8, cuts [][]float64, grad, hess []float64, o BoostOptions, depth int) int {
-	at := len(*t)
-	*t = append(*t, Node{Feature: -1})
+// growTree fills node at of t, already in place, from rows: a leaf, or a
+// split whose two children it appends side by side and fills in turn.
+func growTree(t *Tree, at int, rows []int, bins [][]uint8, cuts [][]float64, grad, hess []float64, o BoostOptions, depth int) {
 	var G, H float64
 	for _, i := range rows {
 		G += grad[i]
 		H += hess[i]
 	}
-	leaf := -G / (H + o.L2)
+	leaf := Node{Feature: -1, Value: -G / (H + o.L2)}
 	if depth == o.Depth || len(rows) < 2*o.MinLeaf {
-		(*t)[at].Value = leaf
-		return at
+		(*t)[at] = leaf
+		return
 	}
 	parent := G * G / (H + o.L2)
 	bestGain, bestF, bestBin := 1e-9, -1, 0
@@ -225,8 +224,8 @@ func growTree(t *Tree, rows []int, bins [][]uint8, cuts [][]float64, grad, hess 
 		}
 	}
 	if bestF < 0 {
-		(*t)[at].Value = leaf
-		return at
+		(*t)[at] = leaf
+		return
 	}
 	var left, right []int
 	for _, i := range rows {
@@ -236,37 +235,11 @@ func growTree(t *Tree, rows []int, bins [][]uint8, cuts [][]float64, grad, hess 
 			right = append(right, i)
 		}
 	}
-	// Both children sit side by side: the right one at Left+1.
 	l := len(*t)
-	*t = append(*t, Node{Feature: -1}, Node{Feature: -1})
+	*t = append(*t, Node{}, Node{})
 	(*t)[at] = Node{Feature: bestF, Threshold: cuts[bestF][bestBin], Left: l}
-	copySubtree(t, l, growSub(left, bins, cuts, grad, hess, o, depth+1))
-	copySubtree(t, l+1, growSub(right, bins, cuts, grad, hess, o, depth+1))
-	return at
-}
-
-// growSub grows a subtree on its own, to be placed in t by copySubtree.
-func growSub(rows []int, bins [][]uint8, cuts [][]float64, grad, hess []float64, o BoostOptions, depth int) Tree {
-	var s Tree
-	growTree(&s, rows, bins, cuts, grad, hess, o, depth)
-	return s
-}
-
-// copySubtree puts subtree s at index at of t: its root there, its other
-// nodes appended, their child indexes moved to match.
-func copySubtree(t *Tree, at int, s Tree) {
-	off := len(*t) - 1 // s[j] for j >= 1 lands at off+j
-	root := s[0]
-	if root.Feature >= 0 {
-		root.Left += off
-	}
-	(*t)[at] = root
-	for _, nd := range s[1:] {
-		if nd.Feature >= 0 {
-			nd.Left += off
-		}
-		*t = append(*t, nd)
-	}
+	growTree(t, l, left, bins, cuts, grad, hess, o, depth+1)
+	growTree(t, l+1, right, bins, cuts, grad, hess, o, depth+1)
 }
 
 // quantileCuts returns at most n-1 increasing cut points of vals: a value v

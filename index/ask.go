@@ -276,7 +276,7 @@ func (ix *Index) idf(ctx context.Context, q question) (idf map[string]float64, d
 			}
 		}
 		df[t] = d
-		idf[t] = math.Log(1 + (float64(n)-float64(d)+0.5)/(float64(d)+0.5))
+		idf[t] = bm25IDF(n, d)
 	}
 	return idf, df, accented, nil
 }

@@ -45,7 +45,7 @@ func (ix *Index) scoreBounds(ctx context.Context, terms []string, titleBoost flo
 	}
 	out := map[string][2]float64{}
 	for _, ss := range snap.Segments() {
-		s := segmentBounds{seg: ss.Segment(), deleted: ss.Deleted(), terms: terms}
+		s := newSegmentBounds(ss, terms)
 		match, titled, err := s.matches(filters)
 		if err != nil {
 			return nil, err

@@ -94,13 +94,14 @@ func topPage(ctx context.Context, r bindex.IndexReader, terms []string, titleBoo
 	// their bound is restMax, their lower bound 0.
 	rests := make([]*roaring.Bitmap, len(segs))
 	var restCount uint64
-	floor := &lowest{}
+	// floor keeps the k highest lower bounds.
+	floor := newTopK(k, func(a, b float64) bool { return a < b })
 	bodies := make([][]segment.PostingsList, len(segs))
 	for si, ss := range segs {
 		if err := ctx.Err(); err != nil {
 			return nil, 0, err
 		}
-		s := segmentBounds{seg: ss.Segment(), deleted: ss.Deleted(), terms: terms}
+		s := newSegmentBounds(ss, terms)
 		match, titled, err := s.matches(filters)
 		if err != nil {
 			return nil, 0, err
@@ -112,9 +113,9 @@ func topPage(ctx context.Context, r bindex.IndexReader, terms []string, titleBoo
 		}
 		if rests[si] = roaring.AndNot(match, titled); !rests[si].IsEmpty() {
 			restCount += rests[si].GetCardinality()
-			floor.offer(0, k)
+			floor.offer(0)
 		}
-		got, err := s.bound(titled, sc, floor, k)
+		got, err := s.bound(titled, sc, floor)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -123,7 +124,7 @@ func topPage(ctx context.Context, r bindex.IndexReader, terms []string, titleBoo
 		}
 		cands = append(cands, got...)
 		// The lower bounds so far prune what the segments before kept.
-		cands = keepReaching(cands, floor.threshold(k))
+		cands = keepReaching(cands, floorOf(floor))
 		if len(cands) > 2*maxExactScores {
 			return nil, 0, errNoBound
 		}
@@ -141,8 +142,8 @@ func topPage(ctx context.Context, r bindex.IndexReader, terms []string, titleBoo
 	// walks the bitmap from where the iterator is), so each segment's
 	// candidates are scored in order, one pass over each word's body
 	// postings.
-	cands = keepReaching(cands, floor.threshold(k))
-	if restCount > 0 && restMax*(1+boundSlack) >= floor.threshold(k) {
+	cands = keepReaching(cands, floorOf(floor))
+	if restCount > 0 && restMax*(1+boundSlack) >= floorOf(floor) {
 		// The words are rare enough in the body for an article without
 		// them in its title to rank: score those too.
 		if uint64(len(cands))+restCount > maxExactScores {
@@ -167,7 +168,7 @@ func topPage(ctx context.Context, r bindex.IndexReader, terms []string, titleBoo
 		}
 		return cands[i].doc < cands[j].doc
 	})
-	page := &bestHits{}
+	page := newTopK(k, func(a, b scoredDoc) bool { return b.before(a) })
 	its := make([]segment.PostingsIterator, len(terms))
 	cur := make([]segment.Posting, len(terms))
 	for i, c := range cands {
@@ -198,7 +199,7 @@ func topPage(ctx context.Context, r bindex.IndexReader, terms []string, titleBoo
 			}
 			score += b
 		}
-		page.offer(scoredDoc{seg: c.seg, doc: c.doc, score: score}, k)
+		page.offer(scoredDoc{seg: c.seg, doc: c.doc, score: score})
 	}
 	if uint64(page.Len()) < min(uint64(k), total) {
 		return nil, 0, fmt.Errorf("index: page bound: %d of %d hits scored", page.Len(), min(uint64(k), total))
@@ -276,8 +277,8 @@ func newScoring(ctx context.Context, snap *scorch.IndexSnapshot, terms []string,
 	return sc, nil
 }
 
-// avgFieldLength is bleve's BM25 average field length: the field's tokens
-// over the documents, rounded up.
+// avgFieldLength is bleve's BM25 average field length, as bleve counts it:
+// the field's distinct terms over the documents, rounded up.
 func avgFieldLength(snap *scorch.IndexSnapshot, field string, docTotal uint64) (float64, error) {
 	if docTotal == 0 {
 		return 0, nil
@@ -289,7 +290,8 @@ func avgFieldLength(snap *scorch.IndexSnapshot, field string, docTotal uint64) (
 	return math.Ceil(float64(c) / float64(docTotal)), nil
 }
 
-// bm25IDF is bleve's BM25 idf.
+// bm25IDF is bleve's BM25 idf of a term held by docTerm of docTotal
+// documents (Ask weighs question words with it too).
 func bm25IDF(docTotal, docTerm uint64) float64 {
 	return math.Log(1 + (float64(docTotal)-float64(docTerm)+0.5)/(float64(docTerm)+0.5))
 }
@@ -333,11 +335,18 @@ type segmentBounds struct {
 	seg     segment.Segment
 	deleted *roaring.Bitmap
 	terms   []string
+	// lists are the postings looked up so far, by field and term: the
+	// bitmaps, the title walk and the scoring all read them.
+	lists map[[2]string]segment.PostingsList
+}
+
+func newSegmentBounds(ss *scorch.SegmentSnapshot, terms []string) *segmentBounds {
+	return &segmentBounds{seg: ss.Segment(), deleted: ss.Deleted(), terms: terms, lists: map[[2]string]segment.PostingsList{}}
 }
 
 // bitmap is the live documents of the segment holding term in field. It may
 // be the segment's own bitmap: never modify it.
-func (s segmentBounds) bitmap(field, term string) (*roaring.Bitmap, error) {
+func (s *segmentBounds) bitmap(field, term string) (*roaring.Bitmap, error) {
 	pl, err := s.postings(field, term)
 	if err != nil || pl == nil || pl.Count() == 0 {
 		return roaring.New(), err
@@ -355,7 +364,10 @@ func (s segmentBounds) bitmap(field, term string) (*roaring.Bitmap, error) {
 	return roaring.New(), nil
 }
 
-func (s segmentBounds) postings(field, term string) (segment.PostingsList, error) {
+func (s *segmentBounds) postings(field, term string) (segment.PostingsList, error) {
+	if pl, ok := s.lists[[2]string{field, term}]; ok {
+		return pl, nil
+	}
 	d, err := s.seg.Dictionary(field)
 	if err != nil {
 		return nil, fmt.Errorf("index: page bound: %s dictionary: %w", field, err)
@@ -364,13 +376,14 @@ func (s segmentBounds) postings(field, term string) (segment.PostingsList, error
 	if err != nil {
 		return nil, fmt.Errorf("index: page bound: %s:%q: %w", field, term, err)
 	}
+	s.lists[[2]string{field, term}] = pl
 	return pl, nil
 }
 
 // matches is the segment's documents that hold every word (in the title or
 // the body) and pass the filters, and those of them with a word in the
 // title.
-func (s segmentBounds) matches(filters []termFilter) (match, titled *roaring.Bitmap, err error) {
+func (s *segmentBounds) matches(filters []termFilter) (match, titled *roaring.Bitmap, err error) {
 	titled = roaring.New()
 	for i, t := range s.terms {
 		tb, err := s.bitmap("title", t)
@@ -407,11 +420,11 @@ func (s segmentBounds) matches(filters []termFilter) (match, titled *roaring.Bit
 // bound returns the matches with a title word whose upper bound reaches the
 // floor so far; each lower bound (the title part: the body only adds to it)
 // is offered to the floor.
-func (s segmentBounds) bound(titled *roaring.Bitmap, sc *scoring, floor *lowest, k int) ([]pageCandidate, error) {
+func (s *segmentBounds) bound(titled *roaring.Bitmap, sc *scoring, floor *topK[float64]) ([]pageCandidate, error) {
 	var out []pageCandidate
 	err := s.visit(titled, sc, func(c pageCandidate) {
-		floor.offer(c.known, k)
-		if c.upper*(1+boundSlack) >= floor.threshold(k) {
+		floor.offer(c.known)
+		if c.upper*(1+boundSlack) >= floorOf(floor) {
 			out = append(out, c)
 		}
 	})
@@ -420,7 +433,7 @@ func (s segmentBounds) bound(titled *roaring.Bitmap, sc *scoring, floor *lowest,
 
 // visit walks the matches with a title word, in order, beside the title
 // postings of each word, and gives each with its bounds.
-func (s segmentBounds) visit(titled *roaring.Bitmap, sc *scoring, fn func(pageCandidate)) error {
+func (s *segmentBounds) visit(titled *roaring.Bitmap, sc *scoring, fn func(pageCandidate)) error {
 	if titled.IsEmpty() {
 		return nil
 	}
@@ -484,39 +497,6 @@ func (s segmentBounds) visit(titled *roaring.Bitmap, sc *scoring, fn func(pageCa
 	return nil
 }
 
-// lowest keeps the k highest lower bounds: the k-th of them is a score the
-// page's last hit reaches.
-type lowest []float64
-
-func (h lowest) Len() int           { return len(h) }
-func (h lowest) Less(i, j int) bool { return h[i] < h[j] }
-func (h lowest) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *lowest) Push(x any)        { *h = append(*h, x.(float64)) }
-func (h *lowest) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
-}
-
-func (h *lowest) offer(v float64, k int) {
-	switch {
-	case h.Len() < k:
-		heap.Push(h, v)
-	case v > (*h)[0]:
-		(*h)[0] = v
-		heap.Fix(h, 0)
-	}
-}
-
-// threshold is the k-th highest bound offered, 0 until k were.
-func (h *lowest) threshold(k int) float64 {
-	if h.Len() < k {
-		return 0
-	}
-	return (*h)[0]
-}
-
 // scoredDoc is an article scored exactly.
 type scoredDoc struct {
 	seg   int
@@ -535,38 +515,52 @@ func (a scoredDoc) before(b scoredDoc) bool {
 	return a.doc < b.doc
 }
 
-// bestHits keeps the k best hits, the worst of them on top.
-type bestHits []scoredDoc
+// topK keeps the k greatest values offered, by less, the least of them on
+// top of a heap.
+type topK[T any] struct {
+	k     int
+	less  func(a, b T) bool
+	items []T
+}
 
-func (h bestHits) Len() int           { return len(h) }
-func (h bestHits) Less(i, j int) bool { return h[j].before(h[i]) }
-func (h bestHits) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *bestHits) Push(x any)        { *h = append(*h, x.(scoredDoc)) }
-func (h *bestHits) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
+func newTopK[T any](k int, less func(a, b T) bool) *topK[T] {
+	return &topK[T]{k: k, less: less}
+}
+
+func (h *topK[T]) Len() int           { return len(h.items) }
+func (h *topK[T]) Less(i, j int) bool { return h.less(h.items[i], h.items[j]) }
+func (h *topK[T]) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *topK[T]) Push(x any)         { h.items = append(h.items, x.(T)) }
+func (h *topK[T]) Pop() any {
+	x := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
 	return x
 }
 
-func (h *bestHits) offer(d scoredDoc, k int) {
+func (h *topK[T]) offer(v T) {
 	switch {
-	case h.Len() < k:
-		heap.Push(h, d)
-	case d.before((*h)[0]):
-		(*h)[0] = d
+	case len(h.items) < h.k:
+		heap.Push(h, v)
+	case h.less(h.items[0], v):
+		h.items[0] = v
 		heap.Fix(h, 0)
 	}
 }
 
-// lowest is the worst score kept.
-func (h bestHits) lowest() float64 { return h[0].score }
-
-// sorted is the hits best first.
-func (h bestHits) sorted() []scoredDoc {
-	out := append([]scoredDoc(nil), h...)
-	sort.Slice(out, func(i, j int) bool { return out[i].before(out[j]) })
+// sorted is the values kept, greatest first.
+func (h *topK[T]) sorted() []T {
+	out := append([]T(nil), h.items...)
+	sort.Slice(out, func(i, j int) bool { return h.less(out[j], out[i]) })
 	return out
+}
+
+// floorOf is the k-th highest lower bound offered to floor, a score the
+// page's last hit reaches; 0 until k were offered.
+func floorOf(floor *topK[float64]) float64 {
+	if len(floor.items) < floor.k {
+		return 0
+	}
+	return floor.items[0]
 }
 
 // sortedTerms lists a query's terms in a fixed order, so that a query's

@@ -279,6 +279,7 @@ func (ix *Index) Search(ctx context.Context, o SearchOptions) (*SearchResult, er
 	if o.Limit <= 0 {
 		o.Limit = 5
 	}
+	o.Offset = max(o.Offset, 0)
 	// Every word first, as members expect of a search box, and much cheaper
 	// than any word on a large index; any word when no article has them all.
 	run := func(text query.Query) (*bleve.SearchResult, error) {
