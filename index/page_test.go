@@ -235,3 +235,23 @@ func mostFrequent(words []string) string {
 	}
 	return best
 }
+
+// A negative offset is the first page, on either path.
+func TestSearchNegativeOffset(t *testing.T) {
+	ix, _, titleWords, _ := pageLibrary(t, 300)
+	ctx := context.Background()
+	for _, exhaustive := range []bool{false, true} {
+		ix.SetExhaustive(exhaustive)
+		first, err := ix.Search(ctx, SearchOptions{Query: titleWords[0], Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		neg, err := ix.Search(ctx, SearchOptions{Query: titleWords[0], Limit: 5, Offset: -3})
+		if err != nil {
+			t.Fatalf("exhaustive %v: offset -3: %v", exhaustive, err)
+		}
+		if len(neg.Hits) != len(first.Hits) || len(first.Hits) == 0 || neg.Hits[0].Article.ID != first.Hits[0].Article.ID {
+			t.Errorf("exhaustive %v: offset -3 gave %d hits, the first page %d", exhaustive, len(neg.Hits), len(first.Hits))
+		}
+	}
+}
