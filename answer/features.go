@@ -2,7 +2,7 @@ package answer
 
 // FeatureVersion changes whenever a feature's meaning changes, so a model
 // fitted on other features is refused (see Load).
-const FeatureVersion = 8
+const FeatureVersion = 9
 
 // The features of a candidate sentence, by index in a feature vector.
 const (
@@ -43,6 +43,8 @@ const (
 	FAlias                // the question's names the sentence gives in another form ("Boston University" for "BU")
 	FCoref                // the question's names the sentence's pronouns stand for ("he" for "Sanders")
 	FRefType              // (alias + coref) × type: the question's names, written otherwise, with the kind of answer asked for
+	FLocal                // lex with each word weighted also by how few of the article's sentences hold it
+	FUnique               // the share of the question's weight the sentence alone in its article holds
 	NumFeatures
 )
 
@@ -52,7 +54,7 @@ var FeatureNames = []string{
 	"type", "type_near", "type_head", "type_general", "quote", "quote_asked", "lead", "pronoun_led",
 	"short", "acronym", "lex_type", "near_type", "lex_type_near", "type_person", "type_place",
 	"type_number", "type_date", "type_unit", "window", "paragraph", "window_type", "entity_context", "head", "type_count", "position", "quote_lex",
-	"alias", "coref", "ref_type",
+	"alias", "coref", "ref_type", "local", "unique",
 }
 
 // Evidence computes the answer-type features of a sentence for a question,

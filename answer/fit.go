@@ -16,25 +16,69 @@ type Group struct {
 // curvature, halved while the loss does not fall: deterministic.
 func FitRank(groups []Group, l2 float64) Linear {
 	n := len(FeatureNames)
+	for _, g := range groups {
+		if len(g.X) > 0 {
+			n = len(g.X[0]) // the width of the rows given
+			break
+		}
+	}
 	lin := standardiser(groups, n, func(g Group) [][]float64 { return g.X })
-	z := func(x []float64, j int) float64 { return (x[j] - lin.Means[j]) / lin.Scales[j] }
+	// A shift common to every candidate of a question does not change its
+	// softmax, so the features are scaled but not centred: a feature that
+	// is zero for all of a question's candidates stays out of its sums.
+	for j := range lin.Means {
+		lin.Means[j] = 0
+	}
+	// Each group's scaled features, over the features not zero in it.
+	type sparse struct {
+		active []int       // feature indexes
+		zs     [][]float64 // by candidate, over active
+		good   []bool
+	}
+	gs := make([]sparse, 0, len(groups))
+	for _, g := range groups {
+		var sg sparse
+		for j := 0; j < n; j++ {
+			for _, x := range g.X {
+				if x[j] != 0 {
+					sg.active = append(sg.active, j)
+					break
+				}
+			}
+		}
+		for _, x := range g.X {
+			z := make([]float64, len(sg.active))
+			for a, j := range sg.active {
+				z[a] = x[j] / lin.Scales[j]
+			}
+			sg.zs = append(sg.zs, z)
+		}
+		sg.good = g.Good
+		gs = append(gs, sg)
+	}
 	w := make([]float64, n)
+	scores := func(g sparse, w []float64) []float64 {
+		ss := make([]float64, len(g.zs))
+		for i, z := range g.zs {
+			for a, j := range g.active {
+				ss[i] += w[j] * z[a]
+			}
+		}
+		return ss
+	}
 	loss := func(w []float64) float64 {
 		l := 0.0
-		for _, g := range groups {
-			var all, good float64
+		for _, g := range gs {
+			ss := scores(g, w)
 			mx := math.Inf(-1)
-			ss := make([]float64, len(g.X))
-			for i, x := range g.X {
-				for j := range w {
-					ss[i] += w[j] * z(x, j)
-				}
-				mx = max(mx, ss[i])
+			for _, s := range ss {
+				mx = max(mx, s)
 			}
+			var all, good float64
 			for i, s := range ss {
 				e := math.Exp(s - mx)
 				all += e
-				if g.Good[i] {
+				if g.good[i] {
 					good += e
 				}
 			}
@@ -54,17 +98,11 @@ func FitRank(groups []Group, l2 float64) Linear {
 		for j := range hess {
 			hess[j] = make([]float64, n)
 		}
-		for _, g := range groups {
-			ss := make([]float64, len(g.X))
+		for _, g := range gs {
+			ss := scores(g, w)
 			mx := math.Inf(-1)
-			zs := make([][]float64, len(g.X))
-			for i, x := range g.X {
-				zs[i] = make([]float64, n)
-				for j := range w {
-					zs[i][j] = z(x, j)
-					ss[i] += w[j] * zs[i][j]
-				}
-				mx = max(mx, ss[i])
+			for _, s := range ss {
+				mx = max(mx, s)
 			}
 			var all, good float64
 			p := make([]float64, len(ss))
@@ -72,7 +110,7 @@ func FitRank(groups []Group, l2 float64) Linear {
 			for i, s := range ss {
 				p[i] = math.Exp(s - mx)
 				all += p[i]
-				if g.Good[i] {
+				if g.good[i] {
 					q[i] = p[i]
 					good += p[i]
 				}
@@ -80,20 +118,26 @@ func FitRank(groups []Group, l2 float64) Linear {
 			if good == 0 {
 				continue
 			}
-			mean := make([]float64, n)
+			k := len(g.active)
+			mean := make([]float64, k)
 			for i := range ss {
 				p[i] /= all
 				q[i] /= good
-				for j := 0; j < n; j++ {
-					grad[j] += (p[i] - q[i]) * zs[i][j]
-					mean[j] += p[i] * zs[i][j]
+				for a, j := range g.active {
+					grad[j] += (p[i] - q[i]) * g.zs[i][a]
+					mean[a] += p[i] * g.zs[i][a]
 				}
 			}
+			d := make([]float64, k)
 			for i := range ss {
-				for j := 0; j < n; j++ {
-					dj := zs[i][j] - mean[j]
-					for k := j; k < n; k++ {
-						hess[j][k] += p[i] * dj * (zs[i][k] - mean[k])
+				for a := range d {
+					d[a] = g.zs[i][a] - mean[a]
+				}
+				for a, j := range g.active {
+					pd := p[i] * d[a]
+					row := hess[j]
+					for b := a; b < k; b++ {
+						row[g.active[b]] += pd * d[b]
 					}
 				}
 			}

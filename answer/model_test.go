@@ -165,3 +165,33 @@ func TestDateEvidence(t *testing.T) {
 		}
 	}
 }
+
+func TestFindHead(t *testing.T) {
+	for _, tc := range []struct{ q, head string }{
+		{"which philippine defense secretary called the bombing an act?", "secretary"},
+		{"which city's court sentenced him?", "city"},
+		{"what was the name of the hotel that burned down?", "hotel"},
+		{"what's the name of the pilot's mom?", "mom"},
+		{"what was kipchoge's exact time for the marathon?", "time"},
+		{"what did the minister say?", ""},
+		{"what would the storm have been called?", ""},
+		{"which journal published the study?", "journal"},
+		{"what kind of flies were watched?", "flies"},
+		{"which house republican teamed up with cruz?", "republican"},
+		{"what was the vote count when the bill passed?", "count"},
+		{"which towns did the army move into?", "towns"},
+		{"Which Toronto lawyer spoke to the BBC?", "lawyer"},
+		{"which team won Super Bowl LIV?", "team"},
+		{"what was the name of the racing yacht Greta Thunberg sailed on?", "yacht"},
+		{"which Kim's Convenience actor is to play Shang-Chi?", "actor"},
+		{"which House Republican teamed up with Cruz?", "republican"},
+		{"what were the protesters throwing?", ""},
+		{"which of her own movies did she like best?", "movies"},
+		{"Which Mexican media company left a database exposed?", "company"},
+		{"which journal put out the model?", "journal"},
+	} {
+		if got := findHead(tc.q); got != tc.head {
+			t.Errorf("findHead(%q) = %q, want %q", tc.q, got, tc.head)
+		}
+	}
+}

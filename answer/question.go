@@ -2,7 +2,10 @@ package answer
 
 import (
 	"regexp"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsbot/newsbot/internal/lexicon"
 )
@@ -27,22 +30,26 @@ var (
 		re   *regexp.Regexp
 		kind Kind
 	}{
-		{regexp.MustCompile(`^(?:so |and |but )?what (?:did|does|do|has|have|had|was|is) .{2,80}? (?:say|said|tweet|tweeted|write|wrote|tell|told|state|stated|claim|claimed|post|posted|announce|announced|add|added|warn|warned|call|called|describe|described)\b`), KindQuote},
-		{regexp.MustCompile(`\bhow (?:many|much|old|long|far|big|large|tall|high|fast|heavy|deep|wide|often)\b|\bwhat (?:percentage|percent|proportion|share|fraction)\b|\b(?:vote count|death toll|how many|what (?:was|is) the (?:score|toll|count|number|total|margin|tally|age|size|cost|price|amount|value|sum|speed|distance|height|time))\b|\bexact time\b|\bwhat age\b`), KindNumber},
+		{regexp.MustCompile(`^(?:so |and |but )?what (?:did|does|do|has|have|had) .{2,80}? (?:say|said|tweet|tweeted|write|wrote|tell|told|state|stated|claim|claimed|post|posted|announce|announced|add|added|warn|warned|call|called|describe|described)\b`), KindQuote},
+		{regexp.MustCompile(`\bhow (?:many|much|old|long|far|big|large|tall|high|fast|heavy|deep|wide|often)\b|\bwhat (?:percentage|percent|proportion|share|fraction)\b|\bwhat %|\b(?:vote count|death toll|how many|what (?:was|is) the (?:score|toll|count|number|total|margin|tally|age|size|cost|price|amount|value|sum|speed|distance|height|time))\b|\bexact time\b|\bwhat age\b`), KindNumber},
 		{regexp.MustCompile(`^(?:so |and |but )?when\b|\b(?:what|which|in what|in which) (?:year|years|date|day|month|decade|century|time of year)\b|\bduring which years\b|\bsince when\b|\bfrom what date\b|\bhow long ago\b`), KindDate},
-		{regexp.MustCompile(`^(?:so |and |but )?where\b|\b(?:what|which|in what|in which|at what|at which|from what|from which)(?: [\w'-]+){0,3}? ` + placeNouns + `\b`), KindPlace},
-		{regexp.MustCompile(`^(?:so |and |but )?(?:who|whom|whose)\b|\b(?:what|which)(?:'s| is| was)? the name of\b|\b(?:which|what)(?: [\w'-]+){0,3}? ` + personNouns + `\b|\bwhat(?:'s| is| was) the name of the ` + personNouns + `\b`), KindPerson},
-		{regexp.MustCompile(`^(?:so |and |but )?why\b|\bwhat (?:caused|causes|led to)\b|\bfor what reason\b|\bwhat (?:illness|disease|condition)\b`), KindReason},
+		{regexp.MustCompile(`^(?:so |and |but )?where\b`), KindPlace},
+		{regexp.MustCompile(`^(?:so |and |but )?(?:who|whom|whose|who's)\b`), KindPerson},
+		{regexp.MustCompile(`^(?:so |and |but )?why\b|\bwhat (?:caused|causes|led to)\b|\bfor what reason\b|\bwhat (?:illness|disease|condition)\b|\bwhat did .{2,80} die (?:of|from)\b|\bcause of (?:death|the)\b`), KindReason},
 	}
 )
 
-var orgQuestionRE = regexp.MustCompile(`\b(?:which|what) (?:\w+ ){0,2}(?:group|company|companies|party|organi[sz]ation|agency|airline|club|band|team|firm|network|newspaper|channel|militia)\b`)
+var (
+	placeNounRE  = regexp.MustCompile(`^` + placeNouns + `$`)
+	personNounRE = regexp.MustCompile(`^` + personNouns + `$`)
+	// quantityNounRE are nouns whose answer is a number ("what was the
+	// turnout").
+	quantityNounRE = regexp.MustCompile(`^(?:turnout|attendance|population|tally|count|toll|estimate|budget|temperature|pressure|rate|score|total|margin|number|amount|cost|price|salary|fine|speed|distance|height|depth|weight|magnitude|capacity|majority)$`)
+	orgNounRE      = regexp.MustCompile(`^(?:group|company|companies|party|parties|organi[sz]ations?|agency|agencies|airlines?|club|band|team|firm|network|newspaper|channel|militia)$`)
+)
 
-// headNounRE finds the noun of "which [adjectives] NOUN": the last word before
-// an auxiliary or verb is taken as the noun.
-var headNounRE = regexp.MustCompile(`\b(?:which|what)(?: [\w'-]+){0,3}? (` + placeNouns + `|` + personNouns + `)\b|\b(?:which|what)(?: [\w'-]+){0,3}? ([\w-]+?) (?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|got|gets)\b`)
-
-var headNoise = map[string]bool{"name": true, "one": true, "kind": true, "type": true, "thing": true}
+// headNoise are nouns that say nothing of the kind of answer ("which one").
+var headNoise = map[string]bool{"name": true, "names": true, "one": true, "kind": true, "type": true, "thing": true, "sort": true}
 
 var whoPredRE = regexp.MustCompile(`^(?:so |and |but )?who (?:first |actually |really |then )?([a-z]+(?:ed|d|t|n|s)|won|made|began|led|ran|shot|struck|wrote|stole|built|broke|found|took|gave|sold|beat|hit|set)\b`)
 
@@ -92,17 +99,24 @@ func Analyse(text string) Question {
 			break
 		}
 	}
-	q.WantsOrg = orgQuestionRE.MatchString(lower)
 	if m := whoPredRE.FindStringSubmatch(lower); m != nil {
 		q.Pred = m[1]
 	}
-	if m := headNounRE.FindStringSubmatch(lower); m != nil {
-		if h := m[1] + m[2]; !headNoise[h] {
-			q.Head = h
+	q.Head = findHead(text)
+	if q.Kind == KindAny && q.Head != "" {
+		switch {
+		case quantityNounRE.MatchString(q.Head):
+			q.Kind = KindNumber
+		case placeNounRE.MatchString(q.Head):
+			q.Kind = KindPlace
+		case orgNounRE.MatchString(q.Head):
+			q.Kind, q.WantsOrg = KindPerson, true
+		case personNounRE.MatchString(q.Head):
+			q.Kind = KindPerson
 		}
 	}
-	if m := anyHeadRE.FindStringSubmatch(lower); q.Head == "" && m != nil && !headNoise[m[1]] {
-		q.Head = m[1]
+	if q.Kind == KindPerson && q.Head != "" && orgNounRE.MatchString(q.Head) {
+		q.WantsOrg = true
 	}
 	if q.Kind == KindAny && q.Head != "" {
 		switch lexicon.Field(q.Head) {
@@ -132,5 +146,160 @@ func Analyse(text string) Question {
 	return q
 }
 
-// anyHeadRE finds the noun right after "which" or "what" ("which firm").
-var anyHeadRE = regexp.MustCompile(`\b(?:which|what) ([a-z]+)\b`)
+// auxiliaries end the noun phrase of "which NOUN did ...", and right after
+// "what" they make the question ask for the object ("what did X cut").
+var auxiliaries = wordSet(`is was are were be been 's did does do has have had will would can could should may might got gets get`)
+
+// headStops end a noun phrase: prepositions, relatives and conjunctions.
+var headStops = wordSet(`of in on at for to from by with about into over under after before during when where that who whom whose which what as than and or but if while since because so like near off between among against through`)
+
+// headSkips are words of a noun phrase that are not its noun.
+var headSkips = wordSet(`the a an this that these those its their his her our your my exact same new old other last first next whole entire main actual real full top closest nearest biggest largest highest lowest best worst final`)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// findHead returns the noun a which/what question asks about, lower-case:
+// the last noun of the phrase after "which" or "what" ("which Philippine
+// defense secretary called": secretary), the possessor of a possessive
+// ("which city's court": city), the noun after "what was the" ("what was the
+// last hurricane to hit": hurricane) and after "the name of" ("what is the name
+// of the hotel": hotel). "what did X do" asks for an object and has none.
+func findHead(text string) string {
+	// The words as typed, with commas kept as words of their own: a comma
+	// ends a phrase, and a capital starts a name.
+	var words, typed []string
+	for _, f := range strings.FieldsFunc(strings.ReplaceAll(text, ",", " , "), func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || r == '-' || r == ',')
+	}) {
+		f = strings.ReplaceAll(f, "’", "'")
+		typed = append(typed, f)
+		words = append(words, strings.ToLower(f))
+	}
+	capital := func(i int) bool { r, _ := utf8.DecodeRuneInString(typed[i]); return unicode.IsUpper(r) }
+	at := slices.IndexFunc(words, func(w string) bool { return w == "which" || w == "what" || w == "what's" || w == "whats" })
+	if at < 0 {
+		return ""
+	}
+	i := at + 1
+	direct := true // the phrase follows "which" or "what" right away
+	switch {
+	case words[at] == "what's" || words[at] == "whats":
+		direct = false // "what's the X": as "what is the X"
+	case i < len(words) && copulas[words[i]]:
+		i++ // "what was the X": the phrase after the verb
+		direct = false
+	case i < len(words) && auxiliaries[words[i]]:
+		return "" // "what did X cut": the object is asked for
+	case i+1 < len(words) && words[i] == "of":
+		i++ // "which of her movies"
+	}
+	first := i
+	head := ""
+	named := false
+	for n := 0; i < len(words) && n < 6; i, n = i+1, n+1 {
+		w := words[i]
+		if (w == "kind" || w == "type" || w == "sort" || w == "name" || w == "names") && i+1 < len(words) && words[i+1] == "of" {
+			// "what kind of X", "the name of the X": the X is asked for.
+			i++
+			head = ""
+			named = true
+			continue
+		}
+		if auxiliaries[w] || headStops[w] || w == "," {
+			break
+		}
+		if headSkips[w] || isDigits(w) || numberWords[w] || w == "%" {
+			continue
+		}
+		if head != "" {
+			pos := lexicon.POS(w)
+			// An inflected verb: a regular past, an irregular form, or a
+			// past that looks like its base.
+			verb := strings.HasSuffix(w, "ed") && pos&lexicon.Verb != 0 || irregularVerb(w) || samePast[w] ||
+				strings.HasSuffix(w, "ing") && pos&lexicon.Verb != 0
+			next := ""
+			if i+1 < len(words) {
+				next = words[i+1]
+			}
+			switch {
+			case verb && strings.HasSuffix(w, "ing") && (next == "" || headStops[next]):
+				if !direct && !named {
+					return "" // "what were the protesters throwing": the object is asked for
+				}
+				return head
+			case verb && strings.HasSuffix(w, "ing") && (headSkips[next] || i+1 < len(words) && capital(i+1)):
+				return head // "the pilot flying the plane"
+			case pos&lexicon.Verb != 0 && pos&lexicon.Noun == 0 && pos&lexicon.Adj == 0, // "which judge ruled"
+				irregularVerb(w) && !ownNoun(w),    // "which city went dark", "which minister said"
+				verb && strings.HasSuffix(w, "ed"), // "which journal published"
+				verb && !strings.HasSuffix(w, "ing") && (next == "" || headStops[next] || headSkips[next] || particles[next] || i+1 < len(words) && capital(i+1)), // "which lawyer spoke to", "which team won Super Bowl"
+				capital(i) && !capital(i-1): // "the yacht Greta Thunberg sailed"
+				return head
+			}
+			if pos&lexicon.Noun == 0 && pos != 0 {
+				continue // an adjective: "which Greek foreign minister"
+			}
+		}
+		base, possessive := strings.CutSuffix(w, "'s")
+		if !possessive {
+			base, possessive = strings.CutSuffix(w, "'")
+		}
+		if possessive {
+			if i == first && direct && !capital(i) {
+				return base // "which city's court": the city is asked for
+			}
+			head = "" // "what was Kipchoge's time", "which Kim's Convenience actor": the noun after
+			continue
+		}
+		head = base
+	}
+	if headNoise[head] {
+		return ""
+	}
+	return head
+}
+
+// particles follow a verb, not a noun: "put out", "set up".
+var particles = wordSet(`out up off down away back his her its their my our your him them it`)
+
+var copulas = wordSet(`is was are were`)
+
+// irregularVerb reports an irregular form of a verb: "built", "went",
+// "spoke", "won".
+func irregularVerb(w string) bool {
+	e, ok := lexicon.Lookup(w)
+	if !ok {
+		return false
+	}
+	for _, b := range e.Bases {
+		if be, _ := lexicon.Lookup(b); be.POS&lexicon.Verb != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// ownNoun reports a word that is a noun as written, not only through a base
+// form ("went" is not, though "go" is).
+func ownNoun(w string) bool {
+	e, _ := lexicon.Lookup(w)
+	return e.POS&lexicon.Noun != 0
+}
+
+// samePast are verbs whose past is their base.
+var samePast = wordSet(`put hit cut set let beat hurt quit shut cost spread cast bet burst split`)
+
+func isDigits(w string) bool {
+	for _, r := range w {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return w != ""
+}

@@ -27,6 +27,8 @@ var (
 	cvOnly    = flag.Bool("cv", false, "with -update: report the cross-validated figures, write nothing")
 	boostFlag = flag.String("boost", "", "with -update: the trees' options instead of boostOptions, as rounds,depth,minleaf,rate,top")
 	missFile  = flag.String("misses", "", "with -update: write the cross-validated misses (answerable questions not answered first) to this file")
+	l2Flag    = flag.String("l2", "", "with -update: the ranker's and the answerable model's ridge penalties instead of rankL2 and answerableL2, as rank,answerable")
+	repeats   = flag.Int("repeats", 1, "with -update -cv: also cross-validate over this many other splits into folds, and report the mean (a steadier figure to compare changes by)")
 )
 
 // trainingSets are the questions the model is fitted and cross-validated on.
@@ -39,7 +41,7 @@ var freshSets = []string{"testdata/qa-more.jsonl"}
 // rankL2 and answerableL2 are the ridge penalties on the standardised
 // weights of the two models, chosen by the cross-validated figures (ranker:
 // 1, 10, 30, 100 gave answer@1 0.644, 0.659, 0.663, 0.651).
-const (
+var (
 	rankL2       = 30.0
 	answerableL2 = 1.0
 )
@@ -99,6 +101,11 @@ func TestTrain(t *testing.T) {
 			t.Fatalf("-boost %q: %v", *boostFlag, err)
 		}
 	}
+	if *l2Flag != "" {
+		if _, err := fmt.Sscanf(*l2Flag, "%g,%g", &rankL2, &answerableL2); err != nil {
+			t.Fatalf("-l2 %q: %v", *l2Flag, err)
+		}
+	}
 	folds := 5
 	var cv, cvDev scores
 	var misses []string
@@ -123,6 +130,31 @@ func TestTrain(t *testing.T) {
 		if *missFile != "" {
 			misses = append(misses, missed(m, test)...)
 		}
+	}
+	if *cvOnly && *repeats > 1 {
+		// The same cross-validation over other splits: one split's figures
+		// move by a question or two with any change.
+		all, dev := cv, cvDev
+		for r := 1; r < *repeats; r++ {
+			for f := 0; f < folds; f++ {
+				var train, test, devTest []example
+				for _, e := range exs {
+					if fold(fmt.Sprintf("%s#%d", e.group, r), folds) == f {
+						test = append(test, e)
+						if e.set == trainingSets[0] {
+							devTest = append(devTest, e)
+						}
+					} else {
+						train = append(train, e)
+					}
+				}
+				m := fit(train)
+				all.add(evaluate(m, test))
+				dev.add(evaluate(m, devTest))
+			}
+		}
+		t.Logf("cross-validated over %d splits: all %s", *repeats, all)
+		t.Logf("cross-validated over %d splits: %s %s", *repeats, trainingSets[0], dev)
 	}
 	final := fit(exs)
 	self := evaluate(final, exs)
@@ -353,9 +385,47 @@ func missed(m *answer.Model, exs []example) []string {
 				break
 			}
 		}
-		out = append(out, fmt.Sprintf("%s %q\n  want %q (rank %d, abstained %v)\n  got  %q", e.item.ID, e.item.Question, e.item.Answers, rank, m.Abstains(r), e.cands[r.Order[0]].Text))
+		line := fmt.Sprintf("%s %q\n  want %q (rank %d, abstained %v)\n  got  %q", e.item.ID, e.item.Question, e.item.Answers, rank, m.Abstains(r), e.cands[r.Order[0]].Text)
+		if rank > 1 {
+			line += "\n  " + contributions(m, e, r)
+		}
+		out = append(out, line)
 	}
 	return out
+}
+
+// contributions names the features that most favour the model's first
+// candidate over the first right one, with what each adds to the difference
+// of their ranking scores, and the right one's text.
+func contributions(m *answer.Model, e example, r answer.Ranked) string {
+	top := r.Order[0]
+	good := -1
+	for _, i := range r.Order {
+		if e.good[i] {
+			good = i
+			break
+		}
+	}
+	type part struct {
+		name string
+		d    float64
+	}
+	var parts []part
+	l := m.Ranker
+	for k := range answer.NumFeatures {
+		d := l.Weights[k] * (e.cands[top].Features[k] - e.cands[good].Features[k]) / l.Scales[k]
+		if math.Abs(d) >= 0.1 {
+			parts = append(parts, part{answer.FeatureNames[k], d})
+		}
+	}
+	sort.Slice(parts, func(a, b int) bool { return parts[a].d > parts[b].d })
+	var b strings.Builder
+	fmt.Fprintf(&b, "score gap %.2f:", r.Score[top]-r.Score[good])
+	for _, p := range parts {
+		fmt.Fprintf(&b, " %s %+.2f", p.name, p.d)
+	}
+	fmt.Fprintf(&b, "\n  right %q", e.cands[good].Text)
+	return b.String()
 }
 
 func fold(group string, n int) int {

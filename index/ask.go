@@ -570,6 +570,23 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 		wtotal += weight(t)
 	}
 	coverage := covered / m.total
+	// How many sentences hold each question word: a word the whole article
+	// repeats says little about which sentence answers; one that only a
+	// sentence or two hold says much.
+	sentsWith := map[string]int{}
+	for _, s := range sents {
+		for t := range s.matched {
+			sentsWith[t]++
+		}
+	}
+	localOf := func(t string) float64 {
+		return m.idf[t] * math.Log(1+float64(index)/float64(max(sentsWith[t], 1)))
+	}
+	var localTotal float64
+	for _, t := range q.terms {
+		localTotal += m.idf[t] * math.Log(1+float64(index))
+	}
+	localTotal = max(localTotal, 1e-9)
 	missingNames := 0
 	for t := range q.names {
 		if !inArticle[t] {
@@ -646,6 +663,15 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 		x[answer.FWindow] = union(func(j int) bool { return j >= i-1 && j <= i+1 && sents[j].para == s.para })
 		x[answer.FParagraph] = union(func(j int) bool { return sents[j].para == s.para })
 		x[answer.FLex] = lex / wtotal
+		var local, unique float64
+		for t := range s.matched {
+			local += localOf(t)
+			if sentsWith[t] == 1 {
+				unique += weight(t)
+			}
+		}
+		x[answer.FLocal] = local / localTotal
+		x[answer.FUnique] = unique / wtotal
 		x[answer.FRelated] = rel / wtotal
 		if len(m.pairs) > 0 {
 			x[answer.FBigram] = float64(s.pairs) / float64(len(m.pairs))
