@@ -99,8 +99,8 @@ func Analyse(text string) Question {
 			break
 		}
 	}
-	if m := whoPredRE.FindStringSubmatch(lower); m != nil {
-		q.Pred = m[1]
+	if m := whoPredRE.FindStringSubmatch(lower); m != nil && !auxiliaries[m[1]] {
+		q.Pred = m[1] // not "did" of "who did X pick"
 	}
 	q.Head = findHead(text)
 	if q.Kind == KindAny && q.Head != "" {

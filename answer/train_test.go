@@ -54,9 +54,12 @@ var (
 // on 0.183 and 0.027.
 const minCoverage = 0.4
 
-// maxFalseAbstain is the share of answerable questions the threshold may
-// abstain on.
-const maxFalseAbstain = 0.03
+// maxFalseAbstain is the share of answerable training questions the
+// threshold may abstain on. On held-out folds the share runs about half a
+// point higher (at 0.03: 0.031 over 4 splits), so it is set under the 0.03
+// the issue allows (at 0.025: 0.028 over 4 splits, with 0.183 of the
+// unanswerable abstained against 0.189).
+const maxFalseAbstain = 0.025
 
 type qaItem struct {
 	ID       string   `json:"id"`
