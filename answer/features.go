@@ -1,8 +1,13 @@
 package answer
 
+import (
+	"slices"
+	"strings"
+)
+
 // FeatureVersion changes whenever a feature's meaning changes, so a model
 // fitted on other features is refused (see Load).
-const FeatureVersion = 9
+const FeatureVersion = 10
 
 // The features of a candidate sentence, by index in a feature vector.
 const (
@@ -45,6 +50,8 @@ const (
 	FRefType              // (alias + coref) × type: the question's names, written otherwise, with the kind of answer asked for
 	FLocal                // lex with each word weighted also by how few of the article's sentences hold it
 	FUnique               // the share of the question's weight the sentence alone in its article holds
+	FGap                  // a thing of the kind asked for where the question's gap is: after its main verb, or before it for a subject
+	FGapLex               // gap × lex
 	NumFeatures
 )
 
@@ -54,7 +61,7 @@ var FeatureNames = []string{
 	"type", "type_near", "type_head", "type_general", "quote", "quote_asked", "lead", "pronoun_led",
 	"short", "acronym", "lex_type", "near_type", "lex_type_near", "type_person", "type_place",
 	"type_number", "type_date", "type_unit", "window", "paragraph", "window_type", "entity_context", "head", "type_count", "position", "quote_lex",
-	"alias", "coref", "ref_type", "local", "unique",
+	"alias", "coref", "ref_type", "local", "unique", "gap", "gap_lex",
 }
 
 // Evidence computes the answer-type features of a sentence for a question,
@@ -62,7 +69,7 @@ var FeatureNames = []string{
 // initials of one of its names: known holds the terms of the question and the article's title, which an
 // answer must go beyond; to maps an article term to the question terms it
 // matches; head is the index term of the question's head noun.
-func Evidence(q Question, s Sentence, known map[string]bool, to map[string][]string, head string, acronyms []string, x []float64) {
+func Evidence(q Question, s Sentence, known map[string]bool, to map[string][]string, head, verb string, acronyms []string, x []float64) {
 	runs := nameRuns(s.Text, s.Tokens, known)
 	if q.Kind == KindNumber || q.Kind == KindAny {
 		s.numbers = findNumbers(s.Text)
@@ -71,6 +78,9 @@ func Evidence(q Question, s Sentence, known map[string]bool, to map[string][]str
 	spans := typedSpans(q, s, runs, known)
 	x[FEntityContext] = entityContext(s, spans)
 	x[FTypeCount] = float64(min(len(spans), 5))
+	if verb != "" {
+		x[FGap] = gapFilled(s, spans, to, verb, q.Subject)
+	}
 	for _, w := range acronyms {
 		if acronym(w, runs) {
 			x[FAcronym] = 1
@@ -112,6 +122,44 @@ func Evidence(q Question, s Sentence, known map[string]bool, to map[string][]str
 	}
 }
 
+// gapFilled reports a thing of the kind asked for standing where the
+// question's gap is, next to a word of the sentence that is the question's
+// main verb (an index term) or matches it: a few words after it ("did Zapata
+// take off from [Sangatte]": "started ... in Sangatte" does not, "took off
+// from Sangatte" does), or, for the verb's subject ("who signed"), right
+// before it or after "by".
+func gapFilled(s Sentence, spans [][2]int, to map[string][]string, verb string, subject bool) float64 {
+	best := 0.0
+	for i, t := range s.Tokens {
+		if t.Term != verb && !slices.Contains(to[t.Term], verb) {
+			continue
+		}
+		for _, sp := range spans {
+			first, last := -1, -1
+			for k, u := range s.Tokens {
+				if u.End > sp[0] && u.Start < sp[1] {
+					if first < 0 {
+						first = k
+					}
+					last = k
+				}
+			}
+			if first < 0 {
+				continue
+			}
+			switch {
+			case !subject && first > i && first-i <= 6:
+				best = 1
+			case subject && last < i && i-last <= 3:
+				best = 1
+			case subject && first > i && first-i <= 3 && strings.Contains(s.Text[t.End:sp[0]], " by "):
+				best = 1
+			}
+		}
+	}
+	return best
+}
+
 // Interactions adds the products of features a linear model cannot combine
 // on its own: a sentence that holds the question's words and the kind of
 // answer asked for is worth more than the sum of the two.
@@ -123,6 +171,7 @@ func Interactions(x []float64) {
 	x[FWindowType] = x[FWindow] * t
 	x[FQuoteLex] = x[FQuoteAsked] * x[FLex]
 	x[FRefType] = (x[FAlias] + x[FCoref]) * t
+	x[FGapLex] = x[FGap] * x[FLex]
 }
 
 // acronym reports whether word (as typed, "BU") spells the initials of a

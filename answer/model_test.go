@@ -190,8 +190,69 @@ func TestFindHead(t *testing.T) {
 		{"Which Mexican media company left a database exposed?", "company"},
 		{"which journal put out the model?", "journal"},
 	} {
-		if got := findHead(tc.q); got != tc.head {
+		if got, _ := findHead(tc.q); got != tc.head {
 			t.Errorf("findHead(%q) = %q, want %q", tc.q, got, tc.head)
+		}
+	}
+}
+
+func TestQuestionVerb(t *testing.T) {
+	for _, tc := range []struct {
+		q       string
+		verb    string
+		subject bool
+	}{
+		{"who signed the ban?", "signed", true},
+		{"who did Trump pick to replace Bolton?", "pick", false},
+		{"which judge ruled the draft unconstitutional?", "ruled", true},
+		{"where did Franky Zapata take off from on his flyboard Channel crossing?", "take", false},
+		{"when did the government shutdown over the border wall money start?", "start", false},
+		{"what did Erdogan call Trump when he blasted the move?", "call", false},
+		{"how old is Princess Ubolratana?", "", false},
+	} {
+		q := Analyse(tc.q)
+		if q.Verb != tc.verb || q.Subject != tc.subject {
+			t.Errorf("Analyse(%q): verb %q subject %v, want %q %v", tc.q, q.Verb, q.Subject, tc.verb, tc.subject)
+		}
+	}
+}
+
+func TestGapFilled(t *testing.T) {
+	// tokens splits s into words whose terms are their lower-case forms.
+	tokens := func(s string) []Token {
+		var out []Token
+		start := -1
+		for i := 0; i <= len(s); i++ {
+			word := i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] >= 'A' && s[i] <= 'Z')
+			if word && start < 0 {
+				start = i
+			}
+			if !word && start >= 0 {
+				out = append(out, Token{Start: start, End: i, Term: strings.ToLower(s[start:i])})
+				start = -1
+			}
+		}
+		return out
+	}
+	span := func(s, name string) [][2]int {
+		i := strings.Index(s, name)
+		return [][2]int{{i, i + len(name)}}
+	}
+	for _, tc := range []struct {
+		text, name, verb string
+		subject          bool
+		want             float64
+	}{
+		{"The flight took off from Sangatte at dawn.", "Sangatte", "took", false, 1},
+		{"Sangatte is where the flight took off.", "Sangatte", "took", false, 0},
+		{"The flight took off at dawn, watched by crowds in a field far away near Sangatte.", "Sangatte", "took", false, 0},
+		{"Prime Minister Youssef Chahed signed the decree.", "Youssef Chahed", "signed", true, 1},
+		{"The decree was signed by Youssef Chahed.", "Youssef Chahed", "signed", true, 1},
+		{"The decree was signed yesterday; Youssef Chahed spoke.", "Youssef Chahed", "signed", true, 0},
+	} {
+		s := Sentence{Text: tc.text, Tokens: tokens(tc.text)}
+		if got := gapFilled(s, span(tc.text, tc.name), nil, tc.verb, tc.subject); got != tc.want {
+			t.Errorf("gapFilled(%q, %q, %q) = %v, want %v", tc.text, tc.name, tc.verb, got, tc.want)
 		}
 	}
 }

@@ -65,6 +65,13 @@ type Question struct {
 	// Pred is the verb right after "who" ("who made"): the relation the
 	// answer stands in.
 	Pred string
+	// Verb is the question's main verb, next to the gap the answer fills:
+	// Pred for "who signed", the verb after the subject for "where did
+	// Zapata take off from" (take).
+	Verb string
+	// Subject is set when the answer is the verb's subject ("who signed"),
+	// so it comes before the verb in a sentence.
+	Subject bool
 	// Unit is the kind of quantity a number question wants.
 	Unit Unit
 	// DatePart is the part of a date a "when" question wants.
@@ -99,10 +106,16 @@ func Analyse(text string) Question {
 			break
 		}
 	}
+	var subjectVerb string
+	q.Head, subjectVerb = findHead(text)
 	if m := whoPredRE.FindStringSubmatch(lower); m != nil && !auxiliaries[m[1]] {
 		q.Pred = m[1] // not "did" of "who did X pick"
+		q.Verb, q.Subject = m[1], true
+	} else if subjectVerb != "" {
+		q.Verb, q.Subject = subjectVerb, true // "which judge ruled"
+	} else {
+		q.Verb = auxVerb(text)
 	}
-	q.Head = findHead(text)
 	if q.Kind == KindAny && q.Head != "" {
 		switch {
 		case quantityNounRE.MatchString(q.Head):
@@ -170,7 +183,7 @@ func wordSet(s string) map[string]bool {
 // ("which city's court": city), the noun after "what was the" ("what was the
 // last hurricane to hit": hurricane) and after "the name of" ("what is the name
 // of the hotel": hotel). "what did X do" asks for an object and has none.
-func findHead(text string) string {
+func findHead(text string) (head, verb string) {
 	// The words as typed, with commas kept as words of their own: a comma
 	// ends a phrase, and a capital starts a name.
 	var words, typed []string
@@ -184,7 +197,7 @@ func findHead(text string) string {
 	capital := func(i int) bool { r, _ := utf8.DecodeRuneInString(typed[i]); return unicode.IsUpper(r) }
 	at := slices.IndexFunc(words, func(w string) bool { return w == "which" || w == "what" || w == "what's" || w == "whats" })
 	if at < 0 {
-		return ""
+		return "", ""
 	}
 	i := at + 1
 	direct := true // the phrase follows "which" or "what" right away
@@ -195,12 +208,11 @@ func findHead(text string) string {
 		i++ // "what was the X": the phrase after the verb
 		direct = false
 	case i < len(words) && auxiliaries[words[i]]:
-		return "" // "what did X cut": the object is asked for
+		return "", "" // "what did X cut": the object is asked for
 	case i+1 < len(words) && words[i] == "of":
 		i++ // "which of her movies"
 	}
 	first := i
-	head := ""
 	named := false
 	for n := 0; i < len(words) && n < 6; i, n = i+1, n+1 {
 		w := words[i]
@@ -230,17 +242,21 @@ func findHead(text string) string {
 			switch {
 			case verb && strings.HasSuffix(w, "ing") && (next == "" || headStops[next]):
 				if !direct && !named {
-					return "" // "what were the protesters throwing": the object is asked for
+					return "", "" // "what were the protesters throwing": the object is asked for
 				}
-				return head
+				return head, ""
 			case verb && strings.HasSuffix(w, "ing") && (headSkips[next] || i+1 < len(words) && capital(i+1)):
-				return head // "the pilot flying the plane"
+				return head, "" // "the pilot flying the plane"
 			case pos&lexicon.Verb != 0 && pos&lexicon.Noun == 0 && pos&lexicon.Adj == 0, // "which judge ruled"
 				irregularVerb(w) && !ownNoun(w),    // "which city went dark", "which minister said"
 				verb && strings.HasSuffix(w, "ed"), // "which journal published"
-				verb && !strings.HasSuffix(w, "ing") && (next == "" || headStops[next] || headSkips[next] || particles[next] || i+1 < len(words) && capital(i+1)), // "which lawyer spoke to", "which team won Super Bowl"
-				capital(i) && !capital(i-1): // "the yacht Greta Thunberg sailed"
-				return head
+				verb && !strings.HasSuffix(w, "ing") && (next == "" || headStops[next] || headSkips[next] || particles[next] || i+1 < len(words) && capital(i+1)): // "which lawyer spoke to", "which team won Super Bowl"
+				if direct && !named {
+					return head, w // the phrase is the verb's subject
+				}
+				return head, ""
+			case capital(i) && !capital(i-1): // "the yacht Greta Thunberg sailed"
+				return head, ""
 			}
 			if pos&lexicon.Noun == 0 && pos != 0 {
 				continue // an adjective: "which Greek foreign minister"
@@ -252,7 +268,7 @@ func findHead(text string) string {
 		}
 		if possessive {
 			if i == first && direct && !capital(i) {
-				return base // "which city's court": the city is asked for
+				return base, "" // "which city's court": the city is asked for
 			}
 			head = "" // "what was Kipchoge's time", "which Kim's Convenience actor": the noun after
 			continue
@@ -260,9 +276,68 @@ func findHead(text string) string {
 		head = base
 	}
 	if headNoise[head] {
+		return "", ""
+	}
+	return head, ""
+}
+
+// clauseEnds end the clause of a question's main verb.
+var clauseEnds = wordSet(`when after before because while if since as that who whom which where , so`)
+
+// determiners come before a noun, not a verb.
+var determiners = wordSet(`the a an his her its their this that these those our your my some any no every each`)
+
+// auxVerb returns the main verb of a question asked with an auxiliary ("when
+// did the shutdown start": start; "what did Erdogan call Trump when ...":
+// call): the first word WordNet knows as a verb right after a name (its
+// subject), else the last word of the auxiliary's clause, written in lower
+// case, that WordNet knows as a verb and that no determiner comes right
+// before.
+func auxVerb(text string) string {
+	var words, typed []string
+	for _, f := range strings.FieldsFunc(strings.ReplaceAll(text, ",", " , "), func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || r == '-' || r == ',')
+	}) {
+		typed = append(typed, f)
+		words = append(words, strings.ToLower(f))
+	}
+	at := -1
+	for i, w := range words {
+		if i == 0 || !(w == "did" || w == "does" || w == "do" || w == "will" || w == "would" || w == "can" || w == "could") {
+			continue
+		}
+		switch words[i-1] {
+		case "what", "when", "where", "why", "how", "who", "whom":
+			at = i
+		}
+		if i > 1 && (words[i-2] == "which" || words[i-2] == "what" || words[i-2] == "many" || words[i-2] == "much") {
+			at = i
+		}
+		if at >= 0 {
+			break
+		}
+	}
+	if at < 0 {
 		return ""
 	}
-	return head
+	verb := ""
+	for i := at + 2; i < len(words); i++ {
+		w := words[i]
+		if clauseEnds[w] {
+			break
+		}
+		r, _ := utf8.DecodeRuneInString(typed[i])
+		if unicode.IsUpper(r) || determiners[words[i-1]] || auxiliaries[w] || headStops[w] {
+			continue
+		}
+		if lexicon.POS(w)&lexicon.Verb != 0 {
+			if p, _ := utf8.DecodeRuneInString(typed[i-1]); unicode.IsUpper(p) && i-1 > at {
+				return w // right after a name, its subject: "did Zapata take off"
+			}
+			verb = w
+		}
+	}
+	return verb
 }
 
 // particles follow a verb, not a noun: "put out", "set up".

@@ -20,8 +20,9 @@ type question struct {
 	names  map[string]bool // stems of capitalised words after the first word
 	// lowerWords are the question's words, lower-cased, unstemmed.
 	lowerWords map[string]bool
-	// pred and head are the stems of Question.Pred and Question.Head.
-	pred, head string
+	// pred, head and verb are the stems of Question.Pred, Question.Head
+	// and Question.Verb.
+	pred, head, verb string
 }
 
 // questionNoise are stems that say how a question is asked, not what about.
@@ -40,6 +41,9 @@ func (ix *Index) parseQuestion(text string) question {
 	}
 	if q.Head != "" {
 		q.head = ix.stemWord(q.Head)
+	}
+	if q.Verb != "" {
+		q.verb = ix.stemWord(q.Verb)
 	}
 	q.lowerWords = map[string]bool{}
 	for _, w := range strings.FieldsFunc(lower, func(r rune) bool { return r == ' ' || r == ',' || r == '?' || r == '\'' || r == '"' }) {
