@@ -66,10 +66,12 @@ var FeatureNames = []string{
 
 // Evidence computes the answer-type features of a sentence for a question,
 // and whether a word the question types in capitals (acronyms) spells the
-// initials of one of its names: known holds the terms of the question and the article's title, which an
-// answer must go beyond; to maps an article term to the question terms it
-// matches; head is the index term of the question's head noun.
-func Evidence(q Question, s Sentence, known map[string]bool, to map[string][]string, head, verb string, acronyms []string, x []float64) {
+// initials of one of its names. known holds the terms of the question and
+// the article's title, which an answer must go beyond; to maps an article
+// term to the question terms it matches, related to those WordNet relates it
+// to; head and verb are the index terms of the question's head noun and main
+// verb.
+func Evidence(q Question, s Sentence, known map[string]bool, to, related map[string][]string, head, verb string, acronyms []string, x []float64) {
 	runs := nameRuns(s.Text, s.Tokens, known)
 	if q.Kind == KindNumber || q.Kind == KindAny {
 		s.numbers = findNumbers(s.Text)
@@ -79,7 +81,7 @@ func Evidence(q Question, s Sentence, known map[string]bool, to map[string][]str
 	x[FEntityContext] = entityContext(s, spans)
 	x[FTypeCount] = float64(min(len(spans), 5))
 	if verb != "" {
-		x[FGap] = gapFilled(s, spans, to, verb, q.Subject)
+		x[FGap] = gapFilled(s, spans, to, related, verb, q.Subject)
 	}
 	for _, w := range acronyms {
 		if acronym(w, runs) {
@@ -128,10 +130,10 @@ func Evidence(q Question, s Sentence, known map[string]bool, to map[string][]str
 // take off from [Sangatte]": "started ... in Sangatte" does not, "took off
 // from Sangatte" does), or, for the verb's subject ("who signed"), right
 // before it or after "by".
-func gapFilled(s Sentence, spans [][2]int, to map[string][]string, verb string, subject bool) float64 {
+func gapFilled(s Sentence, spans [][2]int, to, related map[string][]string, verb string, subject bool) float64 {
 	best := 0.0
 	for i, t := range s.Tokens {
-		if t.Term != verb && !slices.Contains(to[t.Term], verb) {
+		if t.Term != verb && !slices.Contains(to[t.Term], verb) && !slices.Contains(related[t.Term], verb) {
 			continue
 		}
 		for _, sp := range spans {

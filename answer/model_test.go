@@ -209,6 +209,11 @@ func TestQuestionVerb(t *testing.T) {
 		{"when did the government shutdown over the border wall money start?", "start", false},
 		{"what did Erdogan call Trump when he blasted the move?", "call", false},
 		{"how old is Princess Ubolratana?", "", false},
+		{"how many people died in the end?", "died", true},
+		{"how many people were killed in the blast?", "killed", true},
+		{"how many moai did the study look at?", "look", false},
+		{"where was the Paris police HQ attacker born?", "born", false},
+		{"where is james peebles a professor?", "", false},
 	} {
 		q := Analyse(tc.q)
 		if q.Verb != tc.verb || q.Subject != tc.subject {
@@ -251,7 +256,7 @@ func TestGapFilled(t *testing.T) {
 		{"The decree was signed yesterday; Youssef Chahed spoke.", "Youssef Chahed", "signed", true, 0},
 	} {
 		s := Sentence{Text: tc.text, Tokens: tokens(tc.text)}
-		if got := gapFilled(s, span(tc.text, tc.name), nil, tc.verb, tc.subject); got != tc.want {
+		if got := gapFilled(s, span(tc.text, tc.name), nil, nil, tc.verb, tc.subject); got != tc.want {
 			t.Errorf("gapFilled(%q, %q, %q) = %v, want %v", tc.text, tc.name, tc.verb, got, tc.want)
 		}
 	}

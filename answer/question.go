@@ -113,8 +113,10 @@ func Analyse(text string) Question {
 		q.Verb, q.Subject = m[1], true
 	} else if subjectVerb != "" {
 		q.Verb, q.Subject = subjectVerb, true // "which judge ruled"
-	} else {
-		q.Verb = auxVerb(text)
+	} else if v := auxVerb(text); v != "" {
+		q.Verb = v
+	} else if v := howManyVerb(lower); v != "" {
+		q.Verb, q.Subject = v, true // "how many people died": "39 people died"
 	}
 	if q.Kind == KindAny && q.Head != "" {
 		switch {
@@ -302,7 +304,12 @@ func auxVerb(text string) string {
 		words = append(words, strings.ToLower(f))
 	}
 	at := -1
+	passive := false // "when was the building built": the verb must be a participle
 	for i, w := range words {
+		if i > 0 && copulas[w] && (words[i-1] == "when" || words[i-1] == "where" || words[i-1] == "why" || words[i-1] == "how") {
+			at, passive = i, true
+			break
+		}
 		if i == 0 || !(w == "did" || w == "does" || w == "do" || w == "will" || w == "would" || w == "can" || w == "could") {
 			continue
 		}
@@ -331,6 +338,9 @@ func auxVerb(text string) string {
 			continue
 		}
 		if lexicon.POS(w)&lexicon.Verb != 0 {
+			if passive && !(strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "en") || irregularVerb(w) || samePast[w]) {
+				continue
+			}
 			if p, _ := utf8.DecodeRuneInString(typed[i-1]); unicode.IsUpper(p) && i-1 > at {
 				return w // right after a name, its subject: "did Zapata take off"
 			}
@@ -338,6 +348,34 @@ func auxVerb(text string) string {
 		}
 	}
 	return verb
+}
+
+// howManyVerb returns the verb whose subject a "how many" question counts
+// ("how many people died": died; "how many were killed": killed), if any.
+func howManyVerb(lower string) string {
+	words := strings.Fields(strings.Trim(lower, "?!. "))
+	at := slices.Index(words, "many")
+	if at < 1 || words[at-1] != "how" {
+		at = slices.Index(words, "much")
+		if at < 1 || words[at-1] != "how" {
+			return ""
+		}
+	}
+	for i := at + 1; i < len(words) && i <= at+5; i++ {
+		w := strings.Trim(words[i], ",")
+		if auxiliaries[w] && !copulas[w] {
+			return "" // "how many moai did they count": auxVerb's
+		}
+		if copulas[w] || w == "been" || w == "have" || w == "has" {
+			continue // "how many were killed"
+		}
+		pos := lexicon.POS(w)
+		if strings.HasSuffix(w, "ed") && pos&lexicon.Verb != 0 || irregularVerb(w) && !ownNoun(w) ||
+			pos&lexicon.Verb != 0 && pos&lexicon.Noun == 0 && pos&lexicon.Adj == 0 {
+			return w
+		}
+	}
+	return ""
 }
 
 // particles follow a verb, not a noun: "put out", "set up".

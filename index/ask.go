@@ -698,7 +698,7 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 		for k, t := range s.toks {
 			as.Tokens[k] = answer.Token{Start: t.start, End: t.end, Term: t.term}
 		}
-		answer.Evidence(q.Question, as, known, m.to, q.head, q.verb, acronyms, x)
+		answer.Evidence(q.Question, as, known, m.to, m.wn, q.head, q.verb, acronyms, x)
 		if qt := quoteIn(a, s.para, s.text); qt != nil {
 			x[answer.FQuote] = 1
 			if qt.Speaker != "" && speakerAsked(q, qt.Speaker) {
