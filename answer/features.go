@@ -7,7 +7,7 @@ import (
 
 // FeatureVersion changes whenever a feature's meaning changes, so a model
 // fitted on other features is refused (see Load).
-const FeatureVersion = 10
+const FeatureVersion = 11
 
 // The features of a candidate sentence, by index in a feature vector.
 const (
@@ -21,7 +21,7 @@ const (
 	FMissingNames         // names of the question the article does not hold
 	FType                 // evidence of the kind of answer asked for, beyond what the question says
 	FTypeNear             // that evidence within a few words of a matched word
-	FTypeHead             // a new name right by the noun the question asks about
+	FTypeHead             // a thing of the kind asked for right by the noun the question asks about
 	FTypeGeneral          // evidence for questions that name no kind (what, why)
 	FQuote                // the sentence carries a quote
 	FQuoteAsked           // ... by the speaker the question names
@@ -119,9 +119,50 @@ func Evidence(q Question, s Sentence, known map[string]bool, to, related map[str
 			}
 		}
 		if head != "" && (q.Kind == KindPerson || q.Kind == KindPlace || q.Kind == KindAny) {
-			x[FTypeHead] = float64(nameNearHead(s.Text, s.Tokens, to, head, known)) / 2
+			x[FTypeHead] = float64(spanNearHead(s, spans, to, head)) / 2
 		}
 	}
+}
+
+// spanNearHead looks for a thing of the kind asked for within three words of
+// the question's head noun: 2 by the noun itself, 1 by a word related to it,
+// 0 for none ("Greek Foreign Minister George Katrougalos" for "which Greek
+// foreign minister").
+func spanNearHead(s Sentence, spans [][2]int, to map[string][]string, head string) int {
+	best := 0
+	for i, t := range s.Tokens {
+		strength := 0
+		if t.Term == head {
+			strength = 2
+		} else if slices.Contains(to[t.Term], head) {
+			strength = 1
+		}
+		if strength <= best {
+			continue
+		}
+		for _, sp := range spans {
+			first, last := tokenRange(s, sp)
+			if first >= 0 && (first > i && first-i <= 3 || last < i && i-last <= 3) {
+				best = strength
+				break
+			}
+		}
+	}
+	return best
+}
+
+// tokenRange is the first and last token of a byte span, -1 for none.
+func tokenRange(s Sentence, sp [2]int) (first, last int) {
+	first, last = -1, -1
+	for k, u := range s.Tokens {
+		if u.End > sp[0] && u.Start < sp[1] {
+			if first < 0 {
+				first = k
+			}
+			last = k
+		}
+	}
+	return first, last
 }
 
 // gapFilled reports a thing of the kind asked for standing where the
@@ -137,15 +178,7 @@ func gapFilled(s Sentence, spans [][2]int, to, related map[string][]string, verb
 			continue
 		}
 		for _, sp := range spans {
-			first, last := -1, -1
-			for k, u := range s.Tokens {
-				if u.End > sp[0] && u.Start < sp[1] {
-					if first < 0 {
-						first = k
-					}
-					last = k
-				}
-			}
+			first, last := tokenRange(s, sp)
 			if first < 0 {
 				continue
 			}

@@ -261,3 +261,28 @@ func TestGapFilled(t *testing.T) {
 		}
 	}
 }
+
+func TestSpanNearHead(t *testing.T) {
+	tokens := func(s string) []Token {
+		var out []Token
+		for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '.' }) {
+			i := strings.Index(s, f)
+			out = append(out, Token{Start: i, End: i + len(f), Term: strings.ToLower(f)})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		text, span, head string
+		want             int
+	}{
+		{"Greek Foreign Minister George Katrougalos spoke.", "George Katrougalos", "minister", 2},
+		{"The minister spoke, and then at length, George Katrougalos.", "George Katrougalos", "minister", 0},
+		{"Greek Foreign Minister George Katrougalos spoke.", "George Katrougalos", "senator", 0},
+	} {
+		s := Sentence{Text: tc.text, Tokens: tokens(tc.text)}
+		i := strings.Index(tc.text, tc.span)
+		if got := spanNearHead(s, [][2]int{{i, i + len(tc.span)}}, nil, tc.head); got != tc.want {
+			t.Errorf("spanNearHead(%q, %q) = %d, want %d", tc.text, tc.head, got, tc.want)
+		}
+	}
+}

@@ -182,40 +182,6 @@ func nameNear(s Sentence, known map[string]bool) bool {
 	return false
 }
 
-// nameNearHead looks for a capitalised word the question does not know within
-// three words of the question's head noun: 2 by the noun itself, 1 by a word
-// related to it, 0 for none.
-func nameNearHead(s string, toks []Token, to map[string][]string, head string, known map[string]bool) int {
-	best := 0
-	for i, t := range toks {
-		strength := 0
-		if t.Term == head {
-			strength = 2
-		} else {
-			for _, qt := range to[t.Term] {
-				if qt == head {
-					strength = 1
-				}
-			}
-		}
-		if strength <= best {
-			continue
-		}
-		for j := max(0, i-3); j < min(len(toks), i+4); j++ {
-			if j == i {
-				continue
-			}
-			w := s[toks[j].Start:toks[j].End]
-			r, _ := utf8.DecodeRuneInString(w)
-			if (unicode.IsUpper(r) || unicode.IsDigit(r)) && !known[toks[j].Term] && !isCommonCapital(w) {
-				best = strength
-				break
-			}
-		}
-	}
-	return best
-}
-
 // orgWords mark a capitalised run as an organisation or place, not a person.
 var orgWords = map[string]bool{
 	"Group": true, "Party": true, "Company": true, "Inc": true, "Corp": true, "Ltd": true, "Union": true,
