@@ -7,7 +7,7 @@ import (
 
 // FeatureVersion changes whenever a feature's meaning changes, so a model
 // fitted on other features is refused (see Load).
-const FeatureVersion = 11
+const FeatureVersion = 12
 
 // The features of a candidate sentence, by index in a feature vector.
 const (
@@ -118,7 +118,7 @@ func Evidence(q Question, s Sentence, known map[string]bool, to, related map[str
 				x[FTypeNear] = 1
 			}
 		}
-		if head != "" && (q.Kind == KindPerson || q.Kind == KindPlace || q.Kind == KindAny) {
+		if head != "" && (q.Kind == KindPerson || q.Kind == KindPlace || q.Kind == KindAny || q.Kind == KindNumber) {
 			x[FTypeHead] = float64(spanNearHead(s, spans, to, head)) / 2
 		}
 	}

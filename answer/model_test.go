@@ -196,6 +196,19 @@ func TestFindHead(t *testing.T) {
 	}
 }
 
+func TestCountedNoun(t *testing.T) {
+	for q, want := range map[string]string{
+		"how many irish counties got an orange warning?": "counties",
+		"how many people died in the end?":               "people",
+		"how many were killed?":                          "",
+		"how much did it cost?":                          "",
+	} {
+		if got := countedNoun(q); got != want {
+			t.Errorf("countedNoun(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
 func TestQuestionVerb(t *testing.T) {
 	for _, tc := range []struct {
 		q       string

@@ -108,6 +108,9 @@ func Analyse(text string) Question {
 	}
 	var subjectVerb string
 	q.Head, subjectVerb = findHead(text)
+	if q.Head == "" {
+		q.Head = countedNoun(lower) // "how many people": people
+	}
 	if m := whoPredRE.FindStringSubmatch(lower); m != nil && !auxiliaries[m[1]] {
 		q.Pred = m[1] // not "did" of "who did X pick"
 		q.Verb, q.Subject = m[1], true
@@ -348,6 +351,31 @@ func auxVerb(text string) string {
 		}
 	}
 	return verb
+}
+
+// countedNoun returns the noun a "how many" question counts ("how many
+// Irish counties got": counties), if any.
+func countedNoun(lower string) string {
+	words := strings.Fields(strings.Trim(lower, "?!. "))
+	at := slices.Index(words, "many")
+	if at < 1 || words[at-1] != "how" {
+		return ""
+	}
+	noun := ""
+	for i := at + 1; i < len(words) && i <= at+4; i++ {
+		w := strings.Trim(words[i], ",")
+		if auxiliaries[w] || headStops[w] || headSkips[w] {
+			break
+		}
+		pos := lexicon.POS(w)
+		if noun != "" && (pos&lexicon.Noun == 0 || strings.HasSuffix(w, "ed")) {
+			break
+		}
+		if pos&lexicon.Noun != 0 || pos == 0 {
+			noun = w
+		}
+	}
+	return noun
 }
 
 // howManyVerb returns the verb whose subject a "how many" question counts
