@@ -202,7 +202,14 @@ func findHead(text string) (head, verb string) {
 	capital := func(i int) bool { r, _ := utf8.DecodeRuneInString(typed[i]); return unicode.IsUpper(r) }
 	at := slices.IndexFunc(words, func(w string) bool { return w == "which" || w == "what" || w == "what's" || w == "whats" })
 	if at < 0 {
-		return "", ""
+		// "who was the X", "who's the X": the X is who is asked for.
+		at = slices.IndexFunc(words, func(w string) bool { return w == "who" || w == "who's" })
+		if at < 0 || words[at] == "who" && (at+1 == len(words) || !copulas[words[at+1]]) {
+			return "", ""
+		}
+		if words[at] == "who's" {
+			words[at] = "what's"
+		}
 	}
 	i := at + 1
 	direct := true // the phrase follows "which" or "what" right away
