@@ -1,13 +1,14 @@
 package answer
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 )
 
 // FeatureVersion changes whenever a feature's meaning changes, so a model
 // fitted on other features is refused (see Load).
-const FeatureVersion = 13
+const FeatureVersion = 14
 
 // The features of a candidate sentence, by index in a feature vector.
 const (
@@ -52,6 +53,7 @@ const (
 	FUnique               // the share of the question's weight the sentence alone in its article holds
 	FGap                  // a thing of the kind asked for where the question's gap is: after its main verb, or before it for a subject
 	FGapLex               // gap × lex
+	FNaming               // for a question asking what something is called, the sentence names something ("called X", "nicknamed 'X'")
 	NumFeatures
 )
 
@@ -61,7 +63,7 @@ var FeatureNames = []string{
 	"type", "type_near", "type_head", "type_general", "quote", "quote_asked", "lead", "pronoun_led",
 	"short", "acronym", "lex_type", "near_type", "lex_type_near", "type_person", "type_place",
 	"type_number", "type_date", "type_unit", "window", "paragraph", "window_type", "entity_context", "head", "type_count", "position", "quote_lex",
-	"alias", "coref", "ref_type", "local", "unique", "gap", "gap_lex",
+	"alias", "coref", "ref_type", "local", "unique", "gap", "gap_lex", "naming",
 }
 
 // Evidence computes the answer-type features of a sentence for a question,
@@ -80,6 +82,9 @@ func Evidence(q Question, s Sentence, known map[string]bool, to, related map[str
 	spans := typedSpans(q, s, runs, known)
 	x[FEntityContext] = entityContext(s, spans)
 	x[FTypeCount] = float64(min(len(spans), 5))
+	if q.Naming && namingRE.MatchString(s.Text) {
+		x[FNaming] = 1
+	}
 	if verb != "" {
 		x[FGap] = gapFilled(s, spans, to, related, verb, q.Subject)
 	}
@@ -123,6 +128,10 @@ func Evidence(q Question, s Sentence, known map[string]bool, to, related map[str
 		}
 	}
 }
+
+// namingRE is a sentence naming something: a naming word before a capital or
+// a quote.
+var namingRE = regexp.MustCompile(`\b(?:called|named|nicknamed|dubbed|known as|titled|entitled|renamed|christened)\s+(?:the\s+|a\s+)?["“'‘]?[A-Z"“]`)
 
 // spanNearHead looks for a thing of the kind asked for within three words of
 // the question's head noun: 2 by the noun itself, 1 by a word related to it,

@@ -302,3 +302,25 @@ func TestSpanNearHead(t *testing.T) {
 		}
 	}
 }
+
+func TestNaming(t *testing.T) {
+	for q, want := range map[string]bool{
+		"what was the test dummy on the first Crew Dragon trip called?": true,
+		"what's the name of the suspect?":                               true,
+		"what nickname did Don Imus go by with his fans?":               true,
+		"who called the plan a non-starter?":                            false,
+	} {
+		if got := Analyse(q).Naming; got != want {
+			t.Errorf("Analyse(%q).Naming = %v, want %v", q, got, want)
+		}
+	}
+	for s, want := range map[string]bool{
+		`It carried a mannequin, nicknamed "Ripley" for the film's heroine.`: true,
+		"The ship was renamed Alan Kurdi.":                                   true,
+		"The plan was called unworkable.":                                    false,
+	} {
+		if got := namingRE.MatchString(s); got != want {
+			t.Errorf("namingRE on %q = %v, want %v", s, got, want)
+		}
+	}
+}

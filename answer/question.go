@@ -72,6 +72,9 @@ type Question struct {
 	// Subject is set when the answer is the verb's subject ("who signed"),
 	// so it comes before the verb in a sentence.
 	Subject bool
+	// Naming is set when the question asks what something is called
+	// ("what was the test dummy called", "the name of the ship").
+	Naming bool
 	// Unit is the kind of quantity a number question wants.
 	Unit Unit
 	// DatePart is the part of a date a "when" question wants.
@@ -106,6 +109,7 @@ func Analyse(text string) Question {
 			break
 		}
 	}
+	q.Naming = namingQuestionRE.MatchString(lower)
 	var subjectVerb string
 	q.Head, subjectVerb = findHead(text)
 	if q.Head == "" {
@@ -359,6 +363,9 @@ func auxVerb(text string) string {
 	}
 	return verb
 }
+
+// namingQuestionRE finds a question that asks what something is called.
+var namingQuestionRE = regexp.MustCompile(`\bcalled\??$|\bcalled (?:in|by|before|after|when|now|today)\b|\bnames? of\b|\bnickname|\bwhat name\b|\bnamed after\b|\bgo(?:es)? by\b|\btitle of\b`)
 
 // countedNoun returns the noun a "how many" question counts ("how many
 // Irish counties got": counties), if any.
