@@ -324,3 +324,13 @@ func TestNaming(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyseOddQuestions checks that questions of one word, of punctuation,
+// cut short or in another language are read without a panic.
+func TestAnalyseOddQuestions(t *testing.T) {
+	for _, q := range []string{"", "?", "???", "what", "which", "what's", "who is", "who's", "how many", "how many?",
+		"when did", "where was", "which of", "what kind of", "the name of", strings.Repeat("what was the ", 30),
+		"¿Quién ganó las elecciones?", "誰が勝った？", "which, what, who?", "what's the name of"} {
+		Analyse(q)
+	}
+}
