@@ -80,13 +80,14 @@ func Evidence(q Question, s Sentence, known map[string]bool, to, related map[str
 	}
 	t := typeEvidence(q, s, runs, known)
 	spans := typedSpans(q, s, runs, known)
-	x[FEntityContext] = entityContext(s, spans)
+	toks := tokenSpans(s, spans)
+	x[FEntityContext] = entityContext(s, toks)
 	x[FTypeCount] = float64(min(len(spans), 5))
 	if q.Naming && namingRE.MatchString(s.Text) {
 		x[FNaming] = 1
 	}
-	if verb != "" {
-		x[FGap] = gapFilled(s, spans, to, related, verb, q.Subject)
+	if verb != "" && gapFilled(s, toks, to, related, verb, q.Subject) {
+		x[FGap] = 1
 	}
 	for _, w := range acronyms {
 		if acronym(w, runs) {
@@ -124,7 +125,7 @@ func Evidence(q Question, s Sentence, known map[string]bool, to, related map[str
 			}
 		}
 		if head != "" && (q.Kind == KindPerson || q.Kind == KindPlace || q.Kind == KindAny || q.Kind == KindNumber) {
-			x[FTypeHead] = float64(spanNearHead(s, spans, to, head)) / 2
+			x[FTypeHead] = float64(spanNearHead(s, toks, to, head)) / 2
 		}
 	}
 }
@@ -133,10 +134,10 @@ func Evidence(q Question, s Sentence, known map[string]bool, to, related map[str
 // a quote.
 var namingRE = regexp.MustCompile(`\b(?:called|named|nicknamed|dubbed|known as|titled|entitled|renamed|christened)\s+(?:the\s+|a\s+)?["“'‘]?[A-Z"“]`)
 
-// spanNearHead looks for a thing of the kind asked for within three words of
-// the question's head noun: 2 by the noun itself, 1 by a word related to it,
-// 0 for none ("Greek Foreign Minister George Katrougalos" for "which Greek
-// foreign minister").
+// spanNearHead looks for a thing of the kind asked for (spans: token
+// ranges) within three words of the question's head noun: 2 by the noun
+// itself, 1 by a word related to it, 0 for none ("Greek Foreign Minister
+// George Katrougalos" for "which Greek foreign minister").
 func spanNearHead(s Sentence, spans [][2]int, to map[string][]string, head string) int {
 	best := 0
 	for i, t := range s.Tokens {
@@ -150,8 +151,7 @@ func spanNearHead(s Sentence, spans [][2]int, to map[string][]string, head strin
 			continue
 		}
 		for _, sp := range spans {
-			first, last := tokenRange(s, sp)
-			if first >= 0 && (first > i && first-i <= 3 || last < i && i-last <= 3) {
+			if sp[0] > i && sp[0]-i <= 3 || sp[1] < i && i-sp[1] <= 3 {
 				best = strength
 				break
 			}
@@ -160,48 +160,49 @@ func spanNearHead(s Sentence, spans [][2]int, to map[string][]string, head strin
 	return best
 }
 
-// tokenRange is the first and last token of a byte span, -1 for none.
-func tokenRange(s Sentence, sp [2]int) (first, last int) {
-	first, last = -1, -1
-	for k, u := range s.Tokens {
-		if u.End > sp[0] && u.Start < sp[1] {
-			if first < 0 {
-				first = k
+// tokenSpans turns byte spans of a sentence into the ranges of tokens they
+// cover, first and last, leaving out a span that covers none.
+func tokenSpans(s Sentence, spans [][2]int) [][2]int {
+	out := make([][2]int, 0, len(spans))
+	for _, sp := range spans {
+		first, last := -1, -1
+		for k, u := range s.Tokens {
+			if u.End > sp[0] && u.Start < sp[1] {
+				if first < 0 {
+					first = k
+				}
+				last = k
 			}
-			last = k
+		}
+		if first >= 0 {
+			out = append(out, [2]int{first, last})
 		}
 	}
-	return first, last
+	return out
 }
 
-// gapFilled reports a thing of the kind asked for standing where the
-// question's gap is, next to a word of the sentence that is the question's
-// main verb (an index term) or matches it: a few words after it ("did Zapata
-// take off from [Sangatte]": "started ... in Sangatte" does not, "took off
-// from Sangatte" does), or, for the verb's subject ("who signed"), right
-// before it or after "by".
-func gapFilled(s Sentence, spans [][2]int, to, related map[string][]string, verb string, subject bool) float64 {
-	best := 0.0
+// gapFilled reports a thing of the kind asked for (spans: token ranges)
+// standing where the question's gap is, next to a word of the sentence that
+// is the question's main verb (an index term) or matches it: a few words
+// after it ("did Zapata take off from [Sangatte]": "started ... in Sangatte"
+// does not, "took off from Sangatte" does), or, for the verb's subject ("who
+// signed"), right before it or after "by".
+func gapFilled(s Sentence, spans [][2]int, to, related map[string][]string, verb string, subject bool) bool {
 	for i, t := range s.Tokens {
 		if t.Term != verb && !slices.Contains(to[t.Term], verb) && !slices.Contains(related[t.Term], verb) {
 			continue
 		}
 		for _, sp := range spans {
-			first, last := tokenRange(s, sp)
-			if first < 0 {
-				continue
-			}
+			first, last := sp[0], sp[1]
 			switch {
-			case !subject && first > i && first-i <= 6:
-				best = 1
-			case subject && last < i && i-last <= 3:
-				best = 1
-			case subject && first > i && first-i <= 3 && strings.Contains(s.Text[t.End:sp[0]], " by "):
-				best = 1
+			case !subject && first > i && first-i <= 6,
+				subject && last < i && i-last <= 3,
+				subject && first > i && first-i <= 3 && strings.Contains(s.Text[t.End:s.Tokens[first].Start], " by "):
+				return true
 			}
 		}
 	}
-	return best
+	return false
 }
 
 // Interactions adds the products of features a linear model cannot combine

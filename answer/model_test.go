@@ -193,7 +193,7 @@ func TestFindHead(t *testing.T) {
 		{"Which Mexican media company left a database exposed?", "company"},
 		{"which journal put out the model?", "journal"},
 	} {
-		if got, _ := findHead(tc.q); got != tc.head {
+		if got, _ := findHead(splitQuestion(tc.q)); got != tc.head {
 			t.Errorf("findHead(%q) = %q, want %q", tc.q, got, tc.head)
 		}
 	}
@@ -206,7 +206,7 @@ func TestCountedNoun(t *testing.T) {
 		"how many were killed?":                          "",
 		"how much did it cost?":                          "",
 	} {
-		if got := countedNoun(q); got != want {
+		if got := countedNoun(splitQuestion(q)); got != want {
 			t.Errorf("countedNoun(%q) = %q, want %q", q, got, want)
 		}
 	}
@@ -262,17 +262,17 @@ func TestGapFilled(t *testing.T) {
 	for _, tc := range []struct {
 		text, name, verb string
 		subject          bool
-		want             float64
+		want             bool
 	}{
-		{"The flight took off from Sangatte at dawn.", "Sangatte", "took", false, 1},
-		{"Sangatte is where the flight took off.", "Sangatte", "took", false, 0},
-		{"The flight took off at dawn, watched by crowds in a field far away near Sangatte.", "Sangatte", "took", false, 0},
-		{"Prime Minister Youssef Chahed signed the decree.", "Youssef Chahed", "signed", true, 1},
-		{"The decree was signed by Youssef Chahed.", "Youssef Chahed", "signed", true, 1},
-		{"The decree was signed yesterday; Youssef Chahed spoke.", "Youssef Chahed", "signed", true, 0},
+		{"The flight took off from Sangatte at dawn.", "Sangatte", "took", false, true},
+		{"Sangatte is where the flight took off.", "Sangatte", "took", false, false},
+		{"The flight took off at dawn, watched by crowds in a field far away near Sangatte.", "Sangatte", "took", false, false},
+		{"Prime Minister Youssef Chahed signed the decree.", "Youssef Chahed", "signed", true, true},
+		{"The decree was signed by Youssef Chahed.", "Youssef Chahed", "signed", true, true},
+		{"The decree was signed yesterday; Youssef Chahed spoke.", "Youssef Chahed", "signed", true, false},
 	} {
 		s := Sentence{Text: tc.text, Tokens: tokens(tc.text)}
-		if got := gapFilled(s, span(tc.text, tc.name), nil, nil, tc.verb, tc.subject); got != tc.want {
+		if got := gapFilled(s, tokenSpans(s, span(tc.text, tc.name)), nil, nil, tc.verb, tc.subject); got != tc.want {
 			t.Errorf("gapFilled(%q, %q, %q) = %v, want %v", tc.text, tc.name, tc.verb, got, tc.want)
 		}
 	}
@@ -297,7 +297,7 @@ func TestSpanNearHead(t *testing.T) {
 	} {
 		s := Sentence{Text: tc.text, Tokens: tokens(tc.text)}
 		i := strings.Index(tc.text, tc.span)
-		if got := spanNearHead(s, [][2]int{{i, i + len(tc.span)}}, nil, tc.head); got != tc.want {
+		if got := spanNearHead(s, tokenSpans(s, [][2]int{{i, i + len(tc.span)}}), nil, tc.head); got != tc.want {
 			t.Errorf("spanNearHead(%q, %q) = %d, want %d", tc.text, tc.head, got, tc.want)
 		}
 	}

@@ -110,19 +110,20 @@ func Analyse(text string) Question {
 		}
 	}
 	q.Naming = namingQuestionRE.MatchString(lower)
+	w := splitQuestion(text)
 	var subjectVerb string
-	q.Head, subjectVerb = findHead(text)
+	q.Head, subjectVerb = findHead(w)
 	if q.Head == "" {
-		q.Head = countedNoun(lower) // "how many people": people
+		q.Head = countedNoun(w) // "how many people": people
 	}
 	if m := whoPredRE.FindStringSubmatch(lower); m != nil && !auxiliaries[m[1]] {
 		q.Pred = m[1] // not "did" of "who did X pick"
 		q.Verb, q.Subject = m[1], true
 	} else if subjectVerb != "" {
 		q.Verb, q.Subject = subjectVerb, true // "which judge ruled"
-	} else if v := auxVerb(text); v != "" {
+	} else if v := auxVerb(w); v != "" {
 		q.Verb = v
-	} else if v := howManyVerb(lower); v != "" {
+	} else if v := howManyVerb(w); v != "" {
 		q.Verb, q.Subject = v, true // "how many people died": "39 people died"
 	}
 	if q.Kind == KindAny && q.Head != "" {
@@ -132,7 +133,7 @@ func Analyse(text string) Question {
 		case placeNounRE.MatchString(q.Head):
 			q.Kind = KindPlace
 		case orgNounRE.MatchString(q.Head):
-			q.Kind, q.WantsOrg = KindPerson, true
+			q.Kind = KindPerson // an organisation: WantsOrg below
 		case personNounRE.MatchString(q.Head):
 			q.Kind = KindPerson
 		}
@@ -192,34 +193,23 @@ func wordSet(s string) map[string]bool {
 // ("which city's court": city), the noun after "what was the" ("what was the
 // last hurricane to hit": hurricane) and after "the name of" ("what is the name
 // of the hotel": hotel). "what did X do" asks for an object and has none.
-func findHead(text string) (head, verb string) {
-	// The words as typed, with commas kept as words of their own: a comma
-	// ends a phrase, and a capital starts a name.
-	var words, typed []string
-	for _, f := range strings.FieldsFunc(strings.ReplaceAll(text, ",", " , "), func(r rune) bool {
-		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || r == '-' || r == ',')
-	}) {
-		f = strings.ReplaceAll(f, "’", "'")
-		typed = append(typed, f)
-		words = append(words, strings.ToLower(f))
-	}
-	capital := func(i int) bool { r, _ := utf8.DecodeRuneInString(typed[i]); return unicode.IsUpper(r) }
+func findHead(q questionWords) (head, verb string) {
+	words, capital := q.words, q.capital
 	at := slices.IndexFunc(words, func(w string) bool { return w == "which" || w == "what" || w == "what's" || w == "whats" })
+	contracted := at >= 0 && words[at] != "which" && words[at] != "what" // "what's the X": as "what is the X"
 	if at < 0 {
 		// "who was the X", "who's the X": the X is who is asked for.
 		at = slices.IndexFunc(words, func(w string) bool { return w == "who" || w == "who's" })
 		if at < 0 || words[at] == "who" && (at+1 == len(words) || !copulas[words[at+1]]) {
 			return "", ""
 		}
-		if words[at] == "who's" {
-			words[at] = "what's"
-		}
+		contracted = words[at] == "who's"
 	}
 	i := at + 1
 	direct := true // the phrase follows "which" or "what" right away
 	switch {
-	case words[at] == "what's" || words[at] == "whats":
-		direct = false // "what's the X": as "what is the X"
+	case contracted:
+		direct = false
 	case i < len(words) && copulas[words[i]]:
 		i++ // "what was the X": the phrase after the verb
 		direct = false
@@ -309,14 +299,8 @@ var determiners = wordSet(`the a an his her its their this that these those our 
 // subject), else the last word of the auxiliary's clause, written in lower
 // case, that WordNet knows as a verb and that no determiner comes right
 // before.
-func auxVerb(text string) string {
-	var words, typed []string
-	for _, f := range strings.FieldsFunc(strings.ReplaceAll(text, ",", " , "), func(r rune) bool {
-		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || r == '-' || r == ',')
-	}) {
-		typed = append(typed, f)
-		words = append(words, strings.ToLower(f))
-	}
+func auxVerb(q questionWords) string {
+	words := q.words
 	at := -1
 	passive := false // "when was the building built": the verb must be a participle
 	for i, w := range words {
@@ -347,15 +331,14 @@ func auxVerb(text string) string {
 		if clauseEnds[w] {
 			break
 		}
-		r, _ := utf8.DecodeRuneInString(typed[i])
-		if unicode.IsUpper(r) || determiners[words[i-1]] || auxiliaries[w] || headStops[w] {
+		if q.capital(i) || determiners[words[i-1]] || auxiliaries[w] || headStops[w] {
 			continue
 		}
 		if lexicon.POS(w)&lexicon.Verb != 0 {
 			if passive && !(strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "en") || irregularVerb(w) || samePast[w]) {
 				continue
 			}
-			if p, _ := utf8.DecodeRuneInString(typed[i-1]); unicode.IsUpper(p) && i-1 > at {
+			if q.capital(i-1) && i-1 > at {
 				return w // right after a name, its subject: "did Zapata take off"
 			}
 			verb = w
@@ -369,16 +352,15 @@ var namingQuestionRE = regexp.MustCompile(`\bcalled\??$|\bcalled (?:in|by|before
 
 // countedNoun returns the noun a "how many" question counts ("how many
 // Irish counties got": counties), if any.
-func countedNoun(lower string) string {
-	words := strings.Fields(strings.Trim(lower, "?!. "))
-	at := slices.Index(words, "many")
-	if at < 1 || words[at-1] != "how" {
+func countedNoun(q questionWords) string {
+	at := q.howMany(false)
+	if at < 0 {
 		return ""
 	}
 	noun := ""
-	for i := at + 1; i < len(words) && i <= at+4; i++ {
-		w := strings.Trim(words[i], ",")
-		if auxiliaries[w] || headStops[w] || headSkips[w] {
+	for i := at + 1; i < len(q.words) && i <= at+4; i++ {
+		w := q.words[i]
+		if auxiliaries[w] || headStops[w] || headSkips[w] || w == "," {
 			break
 		}
 		pos := lexicon.POS(w)
@@ -394,21 +376,17 @@ func countedNoun(lower string) string {
 
 // howManyVerb returns the verb whose subject a "how many" question counts
 // ("how many people died": died; "how many were killed": killed), if any.
-func howManyVerb(lower string) string {
-	words := strings.Fields(strings.Trim(lower, "?!. "))
-	at := slices.Index(words, "many")
-	if at < 1 || words[at-1] != "how" {
-		at = slices.Index(words, "much")
-		if at < 1 || words[at-1] != "how" {
-			return ""
-		}
+func howManyVerb(q questionWords) string {
+	at := q.howMany(true)
+	if at < 0 {
+		return ""
 	}
-	for i := at + 1; i < len(words) && i <= at+5; i++ {
-		w := strings.Trim(words[i], ",")
+	for i := at + 1; i < len(q.words) && i <= at+5; i++ {
+		w := q.words[i]
 		if auxiliaries[w] && !copulas[w] {
 			return "" // "how many moai did they count": auxVerb's
 		}
-		if copulas[w] || w == "been" || w == "have" || w == "has" {
+		if copulas[w] || w == "been" || w == "have" || w == "has" || w == "," {
 			continue // "how many were killed"
 		}
 		pos := lexicon.POS(w)
@@ -418,6 +396,41 @@ func howManyVerb(lower string) string {
 		}
 	}
 	return ""
+}
+
+// questionWords are a question's words, lower-case, with commas as words of
+// their own (a comma ends a phrase), and as typed (a capital starts a name).
+type questionWords struct {
+	words, typed []string
+}
+
+func splitQuestion(text string) questionWords {
+	var q questionWords
+	for _, f := range strings.FieldsFunc(strings.ReplaceAll(text, ",", " , "), func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || r == '-' || r == ',')
+	}) {
+		f = strings.ReplaceAll(f, "’", "'")
+		q.typed = append(q.typed, f)
+		q.words = append(q.words, strings.ToLower(f))
+	}
+	return q
+}
+
+// capital reports whether word i was typed with a capital.
+func (q questionWords) capital(i int) bool {
+	r, _ := utf8.DecodeRuneInString(q.typed[i])
+	return unicode.IsUpper(r)
+}
+
+// howMany returns the index of "many" in "how many" (or of "much" in "how
+// much", with much), -1 for neither.
+func (q questionWords) howMany(much bool) int {
+	for i := 1; i < len(q.words); i++ {
+		if q.words[i-1] == "how" && (q.words[i] == "many" || much && q.words[i] == "much") {
+			return i
+		}
+	}
+	return -1
 }
 
 // particles follow a verb, not a noun: "put out", "set up".

@@ -28,7 +28,7 @@ var (
 	boostFlag = flag.String("boost", "", "with -update: the trees' options instead of boostOptions, as rounds,depth,minleaf,rate,top")
 	missFile  = flag.String("misses", "", "with -update: write the cross-validated misses (answerable questions not answered first) to this file")
 	l2Flag    = flag.String("l2", "", "with -update: the ranker's and the answerable model's ridge penalties instead of rankL2 and answerableL2, as rank,answerable")
-	repeats   = flag.Int("repeats", 1, "with -update -cv: also cross-validate over this many other splits into folds, and report the mean (a steadier figure to compare changes by)")
+	repeats   = flag.Int("repeats", 1, "with -update -cv: also cross-validate over this many other splits into folds, and report the pooled figures (steadier to compare changes by)")
 )
 
 // trainingSets are the questions the model is fitted and cross-validated on.
@@ -119,52 +119,16 @@ func TestTrain(t *testing.T) {
 			t.Fatalf("-l2 %q: %v", *l2Flag, err)
 		}
 	}
-	folds := 5
-	var cv, cvDev scores
-	var misses []string
-	for f := 0; f < folds; f++ {
-		var train, test []example
-		for _, e := range exs {
-			if fold(e.group, folds) == f {
-				test = append(test, e)
-			} else {
-				train = append(train, e)
-			}
-		}
-		m := fit(train)
-		cv.add(evaluate(m, test))
-		var dev []example
-		for _, e := range test {
-			if e.set == trainingSets[0] {
-				dev = append(dev, e)
-			}
-		}
-		cvDev.add(evaluate(m, dev))
-		if *missFile != "" {
-			misses = append(misses, missed(m, test)...)
-		}
-	}
+	// Split 0 is the one the model's Trained note reports; -repeats adds
+	// others (one split's figures move by a question or two with any
+	// change).
+	cv, cvDev, misses := crossValidate(exs, 0, *missFile != "")
 	if *cvOnly && *repeats > 1 {
-		// The same cross-validation over other splits: one split's figures
-		// move by a question or two with any change.
 		all, dev := cv, cvDev
 		for r := 1; r < *repeats; r++ {
-			for f := 0; f < folds; f++ {
-				var train, test, devTest []example
-				for _, e := range exs {
-					if fold(fmt.Sprintf("%s#%d", e.group, r), folds) == f {
-						test = append(test, e)
-						if e.set == trainingSets[0] {
-							devTest = append(devTest, e)
-						}
-					} else {
-						train = append(train, e)
-					}
-				}
-				m := fit(train)
-				all.add(evaluate(m, test))
-				dev.add(evaluate(m, devTest))
-			}
+			a, d, _ := crossValidate(exs, r, false)
+			all.add(a)
+			dev.add(d)
 		}
 		t.Logf("cross-validated over %d splits: all %s", *repeats, all)
 		t.Logf("cross-validated over %d splits: %s %s", *repeats, trainingSets[0], dev)
@@ -200,6 +164,38 @@ func TestTrain(t *testing.T) {
 	if err := os.WriteFile("model.json", append(b, '\n'), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// crossValidate fits and scores 5 folds by article of one split of the
+// examples (split 0 folds the articles as they are, others salt them): the
+// figures over all, over the development questions alone, and with misses
+// the cross-validated misses.
+func crossValidate(exs []example, split int, withMisses bool) (all, dev scores, misses []string) {
+	const folds = 5
+	for f := 0; f < folds; f++ {
+		var train, test, devTest []example
+		for _, e := range exs {
+			key := e.group
+			if split > 0 {
+				key = fmt.Sprintf("%s#%d", e.group, split)
+			}
+			if fold(key, folds) != f {
+				train = append(train, e)
+				continue
+			}
+			test = append(test, e)
+			if e.set == trainingSets[0] {
+				devTest = append(devTest, e)
+			}
+		}
+		m := fit(train)
+		all.add(evaluate(m, test))
+		dev.add(evaluate(m, devTest))
+		if withMisses {
+			misses = append(misses, missed(m, test)...)
+		}
+	}
+	return all, dev, misses
 }
 
 // fit fits a model on examples: the ranker on all of them, the answerable

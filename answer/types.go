@@ -45,8 +45,6 @@ var (
 	quoteMarkRE  = regexp.MustCompile(`["“”]`)
 )
 
-// typeEvidence is 0..1: how well the sentence holds the kind of thing the
-// question asks for, beyond the words the question and the title already give.
 // dateEvidence scores the dates of s for a question that wants part of a
 // date. A weekday dates the news itself ("on Monday") and scores little; a
 // month or a year is what "when" questions mostly ask for; a question for a
@@ -93,6 +91,8 @@ func dateEvidence(part DatePart, s string, known map[string]bool) float64 {
 	return score
 }
 
+// typeEvidence is 0..1: how well the sentence holds the kind of thing the
+// question asks for, beyond the words the question and the title already give.
 func typeEvidence(q Question, sent Sentence, runs []nameRun, known map[string]bool) float64 {
 	s := sent.Text
 	switch q.Kind {
@@ -440,24 +440,14 @@ func typedSpans(q Question, s Sentence, runs []nameRun, known map[string]bool) [
 }
 
 // entityContext is the weight of the question's words around the best thing
-// of the kind asked for in the sentence, nearer words counting more: "voted
+// of the kind asked for in the sentence (spans: token ranges, see
+// tokenSpans), nearer words counting more: "voted
 // 66 to 27 to legalize same-sex marriage" puts the count among the words of
 // "what was the vote count when ... legalized gay marriage".
 func entityContext(s Sentence, spans [][2]int) float64 {
 	best := 0.0
 	for _, sp := range spans {
-		first, last := -1, -1
-		for k, t := range s.Tokens {
-			if t.End > sp[0] && t.Start < sp[1] {
-				if first < 0 {
-					first = k
-				}
-				last = k
-			}
-		}
-		if first < 0 {
-			continue
-		}
+		first, last := sp[0], sp[1]
 		got := map[string]float64{}
 		for k, t := range s.Tokens {
 			w := s.Weights[t.Start]
