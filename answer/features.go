@@ -8,7 +8,7 @@ import (
 
 // FeatureVersion changes whenever a feature's meaning changes, so a model
 // fitted on other features is refused (see Load).
-const FeatureVersion = 14
+const FeatureVersion = 15
 
 // The features of a candidate sentence, by index in a feature vector.
 const (
@@ -54,6 +54,9 @@ const (
 	FGap                  // a thing of the kind asked for where the question's gap is: after its main verb, or before it for a subject
 	FGapLex               // gap × lex
 	FNaming               // for a question asking what something is called, the sentence names something ("called X", "nicknamed 'X'")
+	FAskSlot              // the question asks for a person, place, date or number (the same for every candidate: for Confidence)
+	FAskUnit              // the question asks for a unit (age, money, percent, ...)
+	FAskHead              // the question names the noun it asks about
 	NumFeatures
 )
 
@@ -64,6 +67,7 @@ var FeatureNames = []string{
 	"short", "acronym", "lex_type", "near_type", "lex_type_near", "type_person", "type_place",
 	"type_number", "type_date", "type_unit", "window", "paragraph", "window_type", "entity_context", "head", "type_count", "position", "quote_lex",
 	"alias", "coref", "ref_type", "local", "unique", "gap", "gap_lex", "naming",
+	"ask_slot", "ask_unit", "ask_head",
 }
 
 // Evidence computes the answer-type features of a sentence for a question,
@@ -83,6 +87,16 @@ func Evidence(q Question, s Sentence, known map[string]bool, to, related map[str
 	toks := tokenSpans(s, spans)
 	x[FEntityContext] = entityContext(s, toks)
 	x[FTypeCount] = float64(min(len(spans), 5))
+	switch q.Kind {
+	case KindPerson, KindPlace, KindDate, KindNumber:
+		x[FAskSlot] = 1
+	}
+	if q.Kind == KindNumber && q.Unit != UnitAny {
+		x[FAskUnit] = 1
+	}
+	if head != "" && (q.Kind == KindPerson || q.Kind == KindPlace || q.Kind == KindAny || q.Kind == KindNumber) {
+		x[FAskHead] = 1
+	}
 	if q.Naming && namingRE.MatchString(s.Text) {
 		x[FNaming] = 1
 	}

@@ -32,7 +32,7 @@ var (
 )
 
 // trainingSets are the questions the model is fitted and cross-validated on.
-var trainingSets = []string{"testdata/qa-dev.jsonl", "testdata/qa-extra.jsonl"}
+var trainingSets = []string{"testdata/qa-dev.jsonl", "testdata/qa-extra.jsonl", "testdata/qa-new.jsonl"}
 
 // freshSets are questions the model is never fitted on: written after it, over
 // the same articles, to see how it does on questions nobody tuned it for.
@@ -103,8 +103,11 @@ func TestTrain(t *testing.T) {
 		// Floors a little under the figures of the committed model (see
 		// its Trained note): a change to features or retrieval that
 		// loses answers fails here until the model is fitted again.
-		if committed.rate1() < 0.60 || committed.rate3() < 0.80 || committed.abstain() < 0.15 {
-			t.Errorf("committed model: %s; below the floors (answer@1 0.60, @3 0.80, abstained 0.15)", committed)
+		// Most unanswerable training questions ask about a story the
+		// article covers (qa-new's 171 all do), which the model seldom
+		// abstains on: hence the low floor for abstaining.
+		if committed.rate1() < 0.70 || committed.rate3() < 0.85 || committed.abstain() < 0.08 {
+			t.Errorf("committed model: %s; below the floors (answer@1 0.70, @3 0.85, abstained 0.08)", committed)
 		}
 		return
 	}

@@ -469,6 +469,7 @@ var pronounLedRE = regexp.MustCompile(`^(?:He|She|It|They|His|Her|Its|Their|This
 func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore float64, rank int) []Candidate {
 	title := map[string]bool{}
 	inArticle := map[string]bool{}
+	relatedInArticle := map[string]bool{} // question terms the article holds only a related word of
 	for _, t := range ix.tokens(a.Title) {
 		for _, qt := range m.match(t.term) {
 			title[qt] = true
@@ -535,6 +536,7 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 					}
 					for _, qt := range m.wn[t.term] {
 						s.related[qt] = true
+						relatedInArticle[qt] = true
 						if !title[qt] {
 							s.matchedAt[t.start] = true
 						}
@@ -568,6 +570,17 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 	var covered, wtotal float64
 	for t := range inArticle {
 		covered += m.idf[t]
+	}
+	// A word the article holds only in a related form ("death" for
+	// "died") counts as held: a question in a member's words is still
+	// about the story. Counting it at 0, 0.5 and 1 of its weight gave,
+	// over 4 splits of the answer model's cross-validation, answerable
+	// wrongly abstained 0.029, 0.027 (before the slot features) and 0.026
+	// with the same share of the unanswerable abstained.
+	for t := range relatedInArticle {
+		if !inArticle[t] {
+			covered += m.idf[t]
+		}
 	}
 	for _, t := range q.terms {
 		wtotal += weight(t)
