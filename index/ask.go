@@ -586,6 +586,22 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 		wtotal += weight(t)
 	}
 	coverage := covered / m.total
+	// The question's focus: its words beyond the story's topic (the
+	// title's words and names), what it asks about the story.
+	focus := func(t string) bool { return !title[t] && !q.names[t] }
+	var focusTotal, focusCovered float64
+	for _, t := range q.terms {
+		if focus(t) {
+			focusTotal += m.idf[t]
+			if inArticle[t] || relatedInArticle[t] {
+				focusCovered += m.idf[t]
+			}
+		}
+	}
+	focusCoverage := 1.0
+	if focusTotal > 0 {
+		focusCoverage = focusCovered / focusTotal
+	}
 	// How many sentences hold each question word: a word the whole article
 	// repeats says little about which sentence answers; one that only a
 	// sentence or two hold says much.
@@ -677,6 +693,30 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 			return w / wtotal
 		}
 		x[answer.FWindow] = union(func(j int) bool { return j >= i-1 && j <= i+1 && sents[j].para == s.para })
+		x[answer.FFocusCoverage] = focusCoverage
+		x[answer.FFocusWindow] = 1
+		if focusTotal > 0 {
+			seen := map[string]bool{}
+			w := 0.0
+			for j := max(0, i-1); j <= min(len(sents)-1, i+1); j++ {
+				if sents[j].para != s.para {
+					continue
+				}
+				for t := range sents[j].matched {
+					if focus(t) && !seen[t] {
+						seen[t] = true
+						w += m.idf[t]
+					}
+				}
+				for t := range sents[j].related {
+					if focus(t) && !seen[t] {
+						seen[t] = true
+						w += m.idf[t]
+					}
+				}
+			}
+			x[answer.FFocusWindow] = w / focusTotal
+		}
 		x[answer.FParagraph] = union(func(j int) bool { return sents[j].para == s.para })
 		x[answer.FLex] = lex / wtotal
 		var local, unique float64
