@@ -3,6 +3,7 @@ package answer
 import (
 	"math/rand/v2"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -332,5 +333,48 @@ func TestAnalyseOddQuestions(t *testing.T) {
 		"when did", "where was", "which of", "what kind of", "the name of", strings.Repeat("what was the ", 30),
 		"¿Quién ganó las elecciones?", "誰が勝った？", "which, what, who?", "what's the name of"} {
 		Analyse(q)
+	}
+}
+
+// TestSlotEmpty checks the confidence features that say the best sentence
+// leaves the question's slot empty: a unit asked for and none given, a kind
+// asked for and none by the question's words.
+func TestSlotEmpty(t *testing.T) {
+	sentence := func(text string) Sentence {
+		s := Sentence{Text: text, MatchedAt: map[int]bool{}, Weights: map[int]float64{}}
+		for _, m := range regexp.MustCompile(`[\p{L}\p{N}]+`).FindAllStringIndex(text, -1) {
+			s.Tokens = append(s.Tokens, Token{Start: m[0], End: m[1], Term: strings.ToLower(text[m[0]:m[1]])})
+		}
+		return s
+	}
+	conf := func(question, text, matched string) map[string]float64 {
+		q := Analyse(question)
+		s := sentence(text)
+		at := strings.Index(text, matched)
+		s.MatchedAt[at], s.Weights[at] = true, 1
+		x := make([]float64, NumFeatures)
+		Evidence(q, s, map[string]bool{strings.ToLower(matched): true}, map[string][]string{}, map[string][]string{}, "", "", nil, x)
+		c := Confidence([][]float64{x}, Ranked{Order: []int{0}, Score: []float64{0}})
+		out := map[string]float64{}
+		for i, n := range ConfidenceNames {
+			out[n] = c[i]
+		}
+		return out
+	}
+	tests := []struct {
+		question, text, matched string
+		slotEmpty, unitMissing  float64
+	}{
+		{"how old is Paul Manafort?", "Manafort was sentenced to 73 months in prison.", "Manafort", 0, 1},
+		{"how old is Paul Manafort?", "Manafort, aged 70, was sentenced on Thursday.", "Manafort", 0, 0},
+		{"who owns the Hotel Arpit Palace?", "The hotel caught fire yesterday morning.", "hotel", 1, 0},
+		{"who owns the Hotel Arpit Palace?", "The hotel belongs to Rakesh Goyal, police said.", "hotel", 0, 0},
+		{"why did the hotel burn?", "The hotel caught fire yesterday morning.", "hotel", 0, 0},
+	}
+	for _, tc := range tests {
+		c := conf(tc.question, tc.text, tc.matched)
+		if c["slot_empty"] != tc.slotEmpty || c["unit_missing"] != tc.unitMissing {
+			t.Errorf("%q over %q: slot_empty %v, unit_missing %v; want %v, %v", tc.question, tc.text, c["slot_empty"], c["unit_missing"], tc.slotEmpty, tc.unitMissing)
+		}
 	}
 }
