@@ -96,7 +96,9 @@ func Evidence(q Question, s Sentence, known map[string]bool, to, related map[str
 	if q.Kind == KindNumber && q.Unit != UnitAny {
 		x[FAskUnit] = 1
 	}
-	if head != "" && (q.Kind == KindPerson || q.Kind == KindPlace || q.Kind == KindAny || q.Kind == KindNumber) {
+	// The kinds whose answer stands by the noun the question asks about.
+	headKind := head != "" && (q.Kind == KindPerson || q.Kind == KindPlace || q.Kind == KindAny || q.Kind == KindNumber)
+	if headKind {
 		x[FAskHead] = 1
 	}
 	if q.Naming && namingRE.MatchString(s.Text) {
@@ -140,7 +142,7 @@ func Evidence(q Question, s Sentence, known map[string]bool, to, related map[str
 				x[FTypeNear] = 1
 			}
 		}
-		if head != "" && (q.Kind == KindPerson || q.Kind == KindPlace || q.Kind == KindAny || q.Kind == KindNumber) {
+		if headKind {
 			x[FTypeHead] = float64(spanNearHead(s, toks, to, head)) / 2
 		}
 	}

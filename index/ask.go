@@ -589,14 +589,17 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 	coverage := covered / m.total
 	// The question's focus: its words beyond the story's topic (the
 	// title's words and names), what it asks about the story.
-	focus := func(t string) bool { return !title[t] && !q.names[t] }
+	focusWeight := func(t string) float64 {
+		if title[t] || q.names[t] {
+			return 0
+		}
+		return m.idf[t]
+	}
 	var focusTotal, focusCovered float64
 	for _, t := range q.terms {
-		if focus(t) {
-			focusTotal += m.idf[t]
-			if inArticle[t] || relatedInArticle[t] {
-				focusCovered += m.idf[t]
-			}
+		focusTotal += focusWeight(t)
+		if inArticle[t] || relatedInArticle[t] {
+			focusCovered += focusWeight(t)
 		}
 	}
 	focusCoverage := 1.0
@@ -677,46 +680,37 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 				}
 			}
 		}
-		union := func(keep func(j int) bool) float64 {
+		// held sums the weight w gives the question words that the
+		// sentences near i kept by keep hold (with related: also in a
+		// related form), each word once.
+		held := func(keep func(j int) bool, w func(t string) float64, related bool) float64 {
 			seen := map[string]bool{}
-			w := 0.0
-			for j := max(0, i-8); j < min(len(sents), i+9); j++ {
-				if !keep(j) {
-					continue
-				}
-				for t := range sents[j].matched {
+			sum := 0.0
+			add := func(terms map[string]bool) {
+				for t := range terms {
 					if !seen[t] {
 						seen[t] = true
-						w += weight(t)
+						sum += w(t)
 					}
 				}
 			}
-			return w / wtotal
+			for j := max(0, i-8); j < min(len(sents), i+9); j++ {
+				if keep(j) {
+					add(sents[j].matched)
+					if related {
+						add(sents[j].related)
+					}
+				}
+			}
+			return sum
 		}
-		x[answer.FWindow] = union(func(j int) bool { return j >= i-1 && j <= i+1 && sents[j].para == s.para })
+		union := func(keep func(j int) bool) float64 { return held(keep, weight, false) / wtotal }
+		window := func(j int) bool { return j >= i-1 && j <= i+1 && sents[j].para == s.para }
+		x[answer.FWindow] = union(window)
 		x[answer.FFocusCoverage] = focusCoverage
 		x[answer.FFocusWindow] = 1
 		if focusTotal > 0 {
-			seen := map[string]bool{}
-			w := 0.0
-			for j := max(0, i-1); j <= min(len(sents)-1, i+1); j++ {
-				if sents[j].para != s.para {
-					continue
-				}
-				for t := range sents[j].matched {
-					if focus(t) && !seen[t] {
-						seen[t] = true
-						w += m.idf[t]
-					}
-				}
-				for t := range sents[j].related {
-					if focus(t) && !seen[t] {
-						seen[t] = true
-						w += m.idf[t]
-					}
-				}
-			}
-			x[answer.FFocusWindow] = w / focusTotal
+			x[answer.FFocusWindow] = held(window, focusWeight, true) / focusTotal
 		}
 		x[answer.FParagraph] = union(func(j int) bool { return sents[j].para == s.para })
 		x[answer.FLex] = lex / wtotal
