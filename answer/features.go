@@ -8,7 +8,7 @@ import (
 
 // FeatureVersion changes whenever a feature's meaning changes, so a model
 // fitted on other features is refused (see Load).
-const FeatureVersion = 16
+const FeatureVersion = 17
 
 // The features of a candidate sentence, by index in a feature vector.
 const (
@@ -59,6 +59,7 @@ const (
 	FAskHead              // the question names the noun it asks about
 	FFocusCoverage        // share of the weight of the question's words beyond its topic (not names, not in the title) the article holds
 	FFocusWindow          // the same share in the sentence and its neighbours
+	FMissingProper        // names spelled out in the question that the article holds in no form
 	NumFeatures
 )
 
@@ -69,7 +70,7 @@ var FeatureNames = []string{
 	"short", "acronym", "lex_type", "near_type", "lex_type_near", "type_person", "type_place",
 	"type_number", "type_date", "type_unit", "window", "paragraph", "window_type", "entity_context", "head", "type_count", "position", "quote_lex",
 	"alias", "coref", "ref_type", "local", "unique", "gap", "gap_lex", "naming",
-	"ask_slot", "ask_unit", "ask_head", "focus_coverage", "focus_window",
+	"ask_slot", "ask_unit", "ask_head", "focus_coverage", "focus_window", "missing_proper",
 }
 
 // Evidence computes the answer-type features of a sentence for a question,

@@ -1,8 +1,10 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -11,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
@@ -163,13 +166,15 @@ func (ix *Index) candidates(ctx context.Context, q question, scope Scope) ([]Can
 	// cost on a large index. Ranking sentences uses every word of the
 	// question and their related words.
 	words := retrievalTerms(q.terms, idf, df)
-	for v := range accented {
+	for _, v := range slices.Sorted(maps.Keys(accented)) { // in one order: the scores sum alike
 		words = append(words, v)
 	}
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(termsQuery(words, 1.5))
 	filterBy(bq, (SearchOptions{Scope: ix.scoped(scope)}).scopeFilters()...) // title and body: articles only
-	req := bleve.NewSearchRequestOptions(bq, askArticles, 0, false)
+	// A few more than kept, so that articles tied at the cut are kept by
+	// id rather than by the order bleve's segments happen to be in.
+	req := bleve.NewSearchRequestOptions(bq, askArticles+4, 0, false)
 	sr, err := ix.b().SearchInContext(ctx, req)
 	if err != nil {
 		return nil, nil, fmt.Errorf("index: ask: %w", err)
@@ -177,6 +182,11 @@ func (ix *Index) candidates(ctx context.Context, q question, scope Scope) ([]Can
 	if len(sr.Hits) == 0 {
 		return nil, nil, nil
 	}
+	// Ties in one order, whatever the segments' order: by id.
+	slices.SortStableFunc(sr.Hits, func(a, b *search.DocumentMatch) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
+	})
+	sr.Hits = sr.Hits[:min(len(sr.Hits), askArticles)]
 	ids := make([]string, len(sr.Hits))
 	for i, h := range sr.Hits {
 		ids[i] = h.ID
@@ -623,10 +633,13 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 		localTotal += m.idf[t] * math.Log(1+float64(index))
 	}
 	localTotal = max(localTotal, 1e-9)
-	missingNames := 0
+	missingNames, missingProper := 0, 0
 	for t := range q.names {
 		if !inArticle[t] {
 			missingNames++
+			if q.proper[t] && !relatedInArticle[t] {
+				missingProper++
+			}
 		}
 	}
 	// known are the words an answer must bring something beyond: the
@@ -734,6 +747,7 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 		x[answer.FArticle] = artScore
 		x[answer.FRank] = float64(rank)
 		x[answer.FMissingNames] = float64(missingNames)
+		x[answer.FMissingProper] = float64(missingProper)
 		as := answer.Sentence{Text: s.text, Tokens: make([]answer.Token, len(s.toks)), MatchedAt: s.matchedAt,
 			Weights: make(map[int]float64, len(s.hits)+len(s.relHits))}
 		for at, qts := range s.hits {
@@ -770,6 +784,12 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 			x[answer.FShort] = 1
 		}
 		answer.Interactions(x)
+		// Sums over maps add in a different order each run: rounded,
+		// the features (and the model fitted on them) are the same
+		// every run.
+		for i, v := range x {
+			x[i] = math.Round(v*1e9) / 1e9
+		}
 		out = append(out, Candidate{Text: s.text, Article: a, Features: x, para: s.para, firstMatch: max(s.firstMatch, 0)})
 	}
 	return out

@@ -183,25 +183,13 @@ func TestAskNamesAsTyped(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cands, err := lib.Index.AskCandidates(context.Background(), tt.question, index.Scope{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			found := false
-			for _, c := range cands {
-				if !strings.HasPrefix(c.Text, tt.sentence) {
-					continue
-				}
-				found = true
+			for _, c := range candidatesStarting(t, lib, tt.question, tt.sentence) {
 				if c.Features[tt.feature] <= 0 {
 					t.Errorf("%q: %s is %v", c.Text, answer.FeatureNames[tt.feature], c.Features[tt.feature])
 				}
 				if c.Features[answer.FMissingNames] != 0 {
 					t.Errorf("%q: the article misses %v of the question's names", c.Text, c.Features[answer.FMissingNames])
 				}
-			}
-			if !found {
-				t.Fatalf("no candidate starts %q", tt.sentence)
 			}
 		})
 	}
@@ -232,4 +220,54 @@ func TestAskWithoutAccents(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMissingProper: a name the question spells out that the article holds in
+// no form says the article is about another story; a shortened name, a
+// month, or a name the article holds as its adjective ("Irish", "Ireland")
+// does not.
+func TestMissingProper(t *testing.T) {
+	lib := library(t)
+	tests := []struct {
+		name, question, sentence string
+		want                     float64
+	}{
+		{"held as its adjective", "how many Irish counties got an orange warning for Hurricane Lorenzo?",
+			"Yellow warnings were issued nationwide", 0},
+		{"a month is no name", "how many Irish counties got an orange warning for Hurricane Lorenzo in October?",
+			"Yellow warnings were issued nationwide", 0},
+		{"a shortened name", "how many counties in the ROI got an orange warning for Hurricane Lorenzo?",
+			"Yellow warnings were issued nationwide", 0},
+		{"another story's name", "how many Irish counties got an orange warning for Hurricane Ophelia?",
+			"Yellow warnings were issued nationwide", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, c := range candidatesStarting(t, lib, tt.question, tt.sentence) {
+				if got := c.Features[answer.FMissingProper]; got != tt.want {
+					t.Errorf("%q: missing_proper = %v, want %v", c.Text, got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// candidatesStarting are the question's candidates whose text starts with
+// sentence; the test fails when there is none.
+func candidatesStarting(t *testing.T, lib *ingest.Library, question, sentence string) []index.Candidate {
+	t.Helper()
+	cands, err := lib.Index.AskCandidates(context.Background(), question, index.Scope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []index.Candidate
+	for _, c := range cands {
+		if strings.HasPrefix(c.Text, sentence) {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no candidate of %q starts %q", question, sentence)
+	}
+	return out
 }

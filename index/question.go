@@ -2,6 +2,7 @@ package index
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/newsbot/newsbot/answer"
 )
@@ -18,6 +19,11 @@ type question struct {
 	// possessive, to their terms.
 	termOf map[string]string
 	names  map[string]bool // stems of capitalised words after the first word
+	// proper are the names spelled out: one capital, first, and not a
+	// month's or a day's. A member shortens freely ("HK", "PM", "GOP")
+	// but spells a name as the story does, so an article that holds none
+	// of a proper name's forms is about another story.
+	proper map[string]bool
 	// lowerWords are the question's words, lower-cased, unstemmed.
 	lowerWords map[string]bool
 	// pred, head and verb are the stems of Question.Pred, Question.Head
@@ -34,7 +40,7 @@ var questionNoise = map[string]bool{
 }
 
 func (ix *Index) parseQuestion(text string) question {
-	q := question{Question: answer.Analyse(text), text: text, names: map[string]bool{}, words: map[string]string{}, termOf: map[string]string{}}
+	q := question{Question: answer.Analyse(text), text: text, names: map[string]bool{}, proper: map[string]bool{}, words: map[string]string{}, termOf: map[string]string{}}
 	lower := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(text)), "’", "'")
 	if q.Pred != "" {
 		q.pred = ix.stemWord(q.Pred)
@@ -61,7 +67,34 @@ func (ix *Index) parseQuestion(text string) question {
 		q.termOf[answer.Fold(strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(word), "'s"), "’s"))] = t.term
 		if t.start > 0 && word != "" && word[0] >= 'A' && word[0] <= 'Z' {
 			q.names[t.term] = true
+			if spelledOut(word) && !calendarWords[strings.ToLower(word)] {
+				q.proper[t.term] = true
+			}
 		}
 	}
 	return q
+}
+
+// spelledOut says whether a capitalised word is written out rather than
+// shortened: its only capital is its first letter, and it has three
+// letters or more.
+func spelledOut(word string) bool {
+	n := 0
+	for i, r := range word {
+		if unicode.IsUpper(r) && i > 0 {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n >= 3
+}
+
+// calendarWords are capitalised but name a time, not a story's people and
+// places: an article dates itself without them.
+var calendarWords = map[string]bool{
+	"january": true, "february": true, "march": true, "april": true, "may": true, "june": true,
+	"july": true, "august": true, "september": true, "october": true, "november": true, "december": true,
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true,
 }

@@ -34,6 +34,13 @@ func TestRelations(t *testing.T) {
 	if !slices.Contains(wreck.Synonyms, "ruin") {
 		t.Errorf("destroy synonyms = %v, want ruin", wreck.Synonyms)
 	}
+	// Pertainyms, both ways: "Irish" is of or relating to Ireland.
+	for _, pair := range [][2]string{{"irish", "ireland"}, {"ireland", "irish"}, {"polish", "poland"}, {"economic", "economy"}} {
+		e, _ := Lookup(pair[0])
+		if !slices.Contains(e.Derived, pair[1]) {
+			t.Errorf("%s derived = %v, want %s", pair[0], e.Derived, pair[1])
+		}
+	}
 	city, _ := Lookup("city")
 	if !slices.Contains(city.Hypernyms, "municipality") {
 		t.Errorf("city hypernyms = %v, want municipality", city.Hypernyms)

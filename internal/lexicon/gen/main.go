@@ -150,6 +150,17 @@ func run(dir, out string) error {
 							}
 						}
 					}
+					// A pertainym: the noun an adjective is "of or
+					// relating to" ("Irish", "Ireland"; "Polish",
+					// "Poland"), a derivation both ways, names too.
+					if ptr.sym == "\\" && p.letter == "a" && ptr.src == commonIdx[i] {
+						if t := synsets[ptr.target]; t != nil && ptr.dst <= len(t.words) {
+							if lw := strings.ToLower(t.words[ptr.dst-1]); single(lw) && lw != lemma {
+								e.der = append(e.der, lw)
+								get(lw).der = append(get(lw).der, lemma)
+							}
+						}
+					}
 					if i == 0 && p.letter == "n" && (ptr.sym == "@" || ptr.sym == "@i") {
 						if t := synsets[ptr.target]; t != nil {
 							for _, w := range t.words {
