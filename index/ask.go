@@ -377,6 +377,30 @@ func (ix *Index) newMatcher(q question, idf map[string]float64) *matcher {
 			probe(s)
 		}
 	}
+	// A verb and its particle ("step down", "move into") relate to the
+	// article's one-word verb ("resign", "enter") through the verb's term.
+	words := strings.Fields(strings.ToLower(q.text))
+	for i := 0; i+1 < len(words); i++ {
+		verb, particle := strings.Trim(words[i], "?.,!'\"’"), strings.Trim(words[i+1], "?.,!'\"’")
+		t, ok := q.termOf[answer.Fold(verb)]
+		if !ok {
+			continue
+		}
+		for _, l := range lexicon.Lemmas(verb) {
+			e, ok := lexicon.Lookup(l + " " + particle)
+			if !ok || e.POS&lexicon.Verb == 0 {
+				continue
+			}
+			for _, w := range append(e.Synonyms, e.Derived...) {
+				st := ix.stemWord(w)
+				if st == "" || len(m.to[st]) > 0 || slices.Contains(m.wn[st], t) {
+					continue
+				}
+				m.wn[st] = append(m.wn[st], t)
+				probe(st)
+			}
+		}
+	}
 	for form, lemma := range ix.lemma {
 		if len(m.to[lemma]) > 0 || len(m.wn[lemma]) > 0 {
 			probes[form] = true

@@ -180,6 +180,8 @@ func TestAskNamesAsTyped(t *testing.T) {
 			"Professor Michael Siegel of Boston University", answer.FAlias},
 		{"a pronoun for the person asked about", "what did Bruce McArthur do for work besides selling socks?",
 			"He also ran a small landscaping business.", answer.FCoref},
+		{"a verb and its particle", "which towns did Assad's army move into after the deal with the SDF?",
+			"The Syrian Army", answer.FRelated},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

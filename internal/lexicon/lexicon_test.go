@@ -41,6 +41,10 @@ func TestRelations(t *testing.T) {
 			t.Errorf("%s derived = %v, want %s", pair[0], e.Derived, pair[1])
 		}
 	}
+	// Phrasal verbs, with their one-word synonyms.
+	if e, _ := Lookup("move into"); !slices.Contains(e.Synonyms, "enter") || e.POS&Verb == 0 {
+		t.Errorf("move into = %+v, want a verb with synonym enter", e)
+	}
 	city, _ := Lookup("city")
 	if !slices.Contains(city.Hypernyms, "municipality") {
 		t.Errorf("city hypernyms = %v, want municipality", city.Hypernyms)

@@ -1,7 +1,8 @@
 // Command gen compiles WordNet 3.0 (Debian's wordnet-base, /usr/share/wordnet)
 // into the compact table package lexicon embeds: one line a word with its parts
 // of speech, the semantic field of its first noun sense, the classes of the
-// proper names it spells, and its synonyms, derivations and hypernyms.
+// proper names it spells, and its synonyms, derivations (with adjectives'
+// pertainyms) and hypernyms; phrasal verbs ("step down") with their synonyms.
 //
 //	go run ./internal/lexicon/gen -wordnet /usr/share/wordnet -out internal/lexicon/wordnet.tsv
 package main
@@ -118,7 +119,8 @@ func run(dir, out string) error {
 			}
 			key := strings.ReplaceAll(lemma, "_", " ")
 			multi := strings.Contains(key, " ")
-			if multi && proper == 0 {
+			phrasal := p.letter == "v" && phrasalVerb(key)
+			if multi && proper == 0 && !phrasal {
 				return
 			}
 			if strings.ContainsAny(key, "0123456789") && !multi && proper == 0 && len(common) == 0 {
@@ -126,7 +128,7 @@ func run(dir, out string) error {
 			}
 			e := get(key)
 			e.proper |= proper
-			if len(common) == 0 || multi {
+			if len(common) == 0 || (multi && !phrasal) {
 				return
 			}
 			e.pos |= common[0].pos
@@ -230,6 +232,19 @@ func (s *synset) proper() bool {
 		}
 	}
 	return false
+}
+
+// phrasalVerb says whether a verb lemma is a verb and its particle ("bring
+// up", "move into"): a member's words for the article's one-word verb
+// ("cite", "enter"), kept with its synonyms.
+func phrasalVerb(key string) bool {
+	fs := strings.Fields(key)
+	return len(fs) == 2 && particles[fs[1]]
+}
+
+var particles = map[string]bool{
+	"up": true, "down": true, "out": true, "off": true, "in": true, "into": true, "on": true, "onto": true,
+	"over": true, "back": true, "away": true, "after": true, "through": true, "around": true,
 }
 
 func single(w string) bool { return w != "" && !strings.ContainsAny(w, "_ \t,") }
