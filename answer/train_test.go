@@ -265,10 +265,10 @@ func fit(exs []example) *answer.Model {
 				fy = append(fy, ys[r])
 			}
 		}
-		sub := &answer.Model{Answerable: answer.FitLogistic(fx, fy, answerableL2)}
+		sub := answer.FitLogistic(fx, fy, answerableL2)
 		for r, i := range of {
 			if fold(exs[i].group+"/answerable", inner) == f {
-				prob[i] = sigmoid(sub.Answerable.Score(xs[r]))
+				prob[i] = sigmoid(sub.Score(xs[r]))
 			}
 		}
 	}

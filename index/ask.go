@@ -367,8 +367,10 @@ func (ix *Index) newMatcher(q question, idf map[string]float64) *matcher {
 			}
 		}
 	}
-	for _, t := range q.terms {
-		for _, w := range wordnetRelated(q.words[t]) {
+	// relate makes the words WordNet relates to the question's term t
+	// match it, unless they already match a term outright.
+	relate := func(t string, ws []string) {
+		for _, w := range ws {
 			s := ix.stemWord(w)
 			if s == "" || len(m.to[s]) > 0 || slices.Contains(m.wn[s], t) {
 				continue
@@ -377,28 +379,16 @@ func (ix *Index) newMatcher(q question, idf map[string]float64) *matcher {
 			probe(s)
 		}
 	}
+	for _, t := range q.terms {
+		relate(t, wordnetRelated(q.words[t]))
+	}
 	// A verb and its particle ("step down", "move into") relate to the
 	// article's one-word verb ("resign", "enter") through the verb's term.
 	words := strings.Fields(strings.ToLower(q.text))
 	for i := 0; i+1 < len(words); i++ {
 		verb, particle := strings.Trim(words[i], "?.,!'\"’"), strings.Trim(words[i+1], "?.,!'\"’")
-		t, ok := q.termOf[answer.Fold(verb)]
-		if !ok {
-			continue
-		}
-		for _, l := range lexicon.Lemmas(verb) {
-			e, ok := lexicon.Lookup(l + " " + particle)
-			if !ok || e.POS&lexicon.Verb == 0 {
-				continue
-			}
-			for _, w := range append(e.Synonyms, e.Derived...) {
-				st := ix.stemWord(w)
-				if st == "" || len(m.to[st]) > 0 || slices.Contains(m.wn[st], t) {
-					continue
-				}
-				m.wn[st] = append(m.wn[st], t)
-				probe(st)
-			}
+		if t, ok := q.termOf[answer.Fold(verb)]; ok {
+			relate(t, phrasalRelated(verb, particle))
 		}
 	}
 	for form, lemma := range ix.lemma {
@@ -424,6 +414,19 @@ func wordnetRelated(word string) []string {
 		out = append(out, l)
 		out = append(out, e.Synonyms...)
 		out = append(out, e.Derived...)
+	}
+	return out
+}
+
+// phrasalRelated are the words WordNet relates to a verb (any of its base
+// forms) with its particle: the synonyms and derivations of "step down".
+func phrasalRelated(verb, particle string) []string {
+	var out []string
+	for _, l := range lexicon.Lemmas(verb) {
+		if e, ok := lexicon.Lookup(l + " " + particle); ok && e.POS&lexicon.Verb != 0 {
+			out = append(out, e.Synonyms...)
+			out = append(out, e.Derived...)
+		}
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package index
 
 import (
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/newsbot/newsbot/answer"
@@ -67,7 +68,7 @@ func (ix *Index) parseQuestion(text string) question {
 		q.termOf[answer.Fold(strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(word), "'s"), "’s"))] = t.term
 		if t.start > 0 && word != "" && word[0] >= 'A' && word[0] <= 'Z' {
 			q.names[t.term] = true
-			if spelledOut(word) && !calendarWords[strings.ToLower(word)] {
+			if spelledOut(word) && !calendarWord(word) {
 				q.proper[t.term] = true
 			}
 		}
@@ -91,10 +92,14 @@ func spelledOut(word string) bool {
 	return n >= 3
 }
 
-// calendarWords are capitalised but name a time, not a story's people and
-// places: an article dates itself without them.
-var calendarWords = map[string]bool{
-	"january": true, "february": true, "march": true, "april": true, "may": true, "june": true,
-	"july": true, "august": true, "september": true, "october": true, "november": true, "december": true,
-	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true,
+// calendarWord says whether a capitalised word names a month or a day of
+// the week: it names a time, not a story's people and places, and an
+// article dates itself without it.
+func calendarWord(word string) bool {
+	for _, layout := range []string{"January", "Monday"} {
+		if _, err := time.Parse(layout, word); err == nil {
+			return true
+		}
+	}
+	return false
 }
