@@ -26,8 +26,14 @@ type Model struct {
 	// Boost adds small trees to the ranker's score (none: linear alone).
 	Boost Boost `json:"boost,omitzero"`
 	// Answerable is the probability that the best candidate answers, from
-	// ConfidenceNames: a logistic regression.
+	// ConfidenceNames, given that the library tells the story asked about:
+	// a logistic regression.
 	Answerable Linear `json:"answerable"`
+	// Covered is the probability that the library tells the story asked
+	// about at all, from the same features: a logistic regression fitted
+	// with the questions about other stories as its negatives. The
+	// probability that the best candidate answers is the product.
+	Covered Linear `json:"covered"`
 	// Threshold is the probability under which Ask abstains, chosen so that
 	// few answerable questions are abstained on.
 	Threshold float64 `json:"threshold"`
@@ -58,7 +64,7 @@ func (l *Linear) Score(x []float64) float64 {
 
 // ConfidenceNames are the features of a question's ranked candidates that
 // say whether the best one answers.
-var ConfidenceNames = []string{"top_score", "margin", "top_share", "log_candidates", "top_lex", "top_coverage", "top_missing_names", "top_type", "top_type_near", "top_unit", "top_near", "top_entity_context", "slot_empty", "unit_missing", "head_missing", "top_focus_coverage", "top_focus_window", "top_missing_proper"}
+var ConfidenceNames = []string{"top_score", "margin", "top_share", "log_candidates", "top_lex", "top_coverage", "top_missing_names", "top_type", "top_type_near", "top_unit", "top_near", "top_entity_context", "slot_empty", "unit_missing", "head_missing", "top_focus_coverage", "top_focus_window", "top_missing_proper", "top_missing_rare", "top_gap", "top_type_head"}
 
 //go:embed model.json
 var modelJSON []byte
@@ -85,7 +91,7 @@ func Load(b []byte) (*Model, error) {
 		return nil, fmt.Errorf("answer: model fitted on features v%d %v, code has v%d %v: run go test ./answer -run TestTrain -update",
 			m.Version, m.Features, FeatureVersion, FeatureNames)
 	}
-	if !m.Ranker.fits(len(FeatureNames)) || !m.Answerable.fits(len(ConfidenceNames)) || !m.Boost.fits(len(FeatureNames)) {
+	if !m.Ranker.fits(len(FeatureNames)) || !m.Answerable.fits(len(ConfidenceNames)) || !m.Covered.fits(len(ConfidenceNames)) || !m.Boost.fits(len(FeatureNames)) {
 		return nil, fmt.Errorf("answer: model weights do not fit %d features and %d confidence features", len(FeatureNames), len(ConfidenceNames))
 	}
 	return &m, nil
@@ -113,7 +119,8 @@ type Ranked struct {
 func (m *Model) Rank(xs [][]float64) Ranked {
 	r := m.Order(xs)
 	if len(xs) > 0 && xs[r.Order[0]][FCoverage] >= m.MinCoverage {
-		r.Prob = sigmoid(m.Answerable.Score(Confidence(xs, r)))
+		c := Confidence(xs, r)
+		r.Prob = sigmoid(m.Covered.Score(c)) * sigmoid(m.Answerable.Score(c))
 	}
 	return r
 }
@@ -136,7 +143,7 @@ func Confidence(xs [][]float64, r Ranked) []float64 {
 		// words; a unit, and the best sentence gives none; a noun, and no
 		// thing of the kind stands by it.
 		x[FAskSlot] * (1 - x[FTypeNear]), x[FAskUnit] * (1 - x[FTypeUnit]), x[FAskHead] * (1 - min(x[FTypeHead], 1)),
-		x[FFocusCoverage], x[FFocusWindow], x[FMissingProper]}
+		x[FFocusCoverage], x[FFocusWindow], x[FMissingProper], x[FMissingRare], x[FGap], min(x[FTypeHead], 1)}
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }

@@ -1,9 +1,11 @@
 package answer
 
 import (
+	"math"
 	"math/rand/v2"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -98,6 +100,13 @@ func TestNameClasses(t *testing.T) {
 		{"The Abu Sayyaf Group claimed the attack.", "Abu", lexicon.Organization},
 		{"Bernie Sanders said he would run.", "Bernie", lexicon.Person},
 		{"Talks were held in Oman.", "Oman", lexicon.Place},
+		// WordNet's most frequent sense: the country, not Anatole France.
+		{"Talks between France and Oman ended.", "France", lexicon.Place},
+		// A day before a verb of saying is no one.
+		{"Indonesia on Monday announced the find.", "Monday", lexicon.None},
+		// A name ending in a noun for a building or a body names that.
+		{"Shoppers fled the Cielo Vista Mall on Saturday.", "Cielo", lexicon.Organization},
+		{"It was Theresa May who said so.", "Theresa", lexicon.Person},
 	} {
 		var toks []Token
 		start := 0
@@ -376,5 +385,40 @@ func TestSlotEmpty(t *testing.T) {
 		if c["slot_empty"] != tc.slotEmpty || c["unit_missing"] != tc.unitMissing {
 			t.Errorf("%q over %q: slot_empty %v, unit_missing %v; want %v, %v", tc.question, tc.text, c["slot_empty"], c["unit_missing"], tc.slotEmpty, tc.unitMissing)
 		}
+	}
+}
+
+// TestProbabilityIsCoveredTimesAnswerable checks that the probability the
+// best sentence answers is the product of the two models': a question about
+// another story is abstained on however well its best sentence matches.
+func TestProbabilityIsCoveredTimesAnswerable(t *testing.T) {
+	n := len(ConfidenceNames)
+	linear := func(bias float64, n int) Linear {
+		return Linear{Bias: bias, Weights: make([]float64, n), Means: make([]float64, n), Scales: slices.Repeat([]float64{1}, n)}
+	}
+	x := make([]float64, NumFeatures)
+	x[FCoverage] = 1
+	tests := []struct {
+		name              string
+		covered, answered float64 // the models' biases: their log-odds
+		want              float64
+		abstains          bool
+	}{
+		{"both sure", 10, 10, sigmoid(10) * sigmoid(10), false},
+		{"another story", -3, 10, sigmoid(-3) * sigmoid(10), true},
+		{"the story, not the fact", 10, -3, sigmoid(10) * sigmoid(-3), true},
+		{"even odds each", 0, 0, 0.25, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &Model{Ranker: linear(0, NumFeatures), Covered: linear(tt.covered, n), Answerable: linear(tt.answered, n), Threshold: 0.2, MinCoverage: 0.45}
+			r := m.Rank([][]float64{x})
+			if math.Abs(r.Prob-tt.want) > 1e-12 {
+				t.Errorf("Prob = %v, want %v", r.Prob, tt.want)
+			}
+			if m.Abstains(r) != tt.abstains {
+				t.Errorf("Abstains = %v, want %v (p %v, threshold 0.2)", m.Abstains(r), tt.abstains, r.Prob)
+			}
+		})
 	}
 }

@@ -524,7 +524,7 @@ func kindOf(words []string, title string) nameKind {
 		}
 		return kindOther
 	}
-	switch first(lexicon.NameClass(strings.Join(words, " "))) {
+	switch lexicon.UsualClass(strings.Join(words, " ")) {
 	case lexicon.Person:
 		return kindPerson
 	case lexicon.Organization:

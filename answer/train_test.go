@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math"
 	"os"
 	"regexp"
@@ -32,7 +33,7 @@ var (
 )
 
 // trainingSets are the questions the model is fitted and cross-validated on.
-var trainingSets = []string{"testdata/qa-dev.jsonl", "testdata/qa-extra.jsonl", "testdata/qa-new.jsonl"}
+var trainingSets = []string{"testdata/qa-dev.jsonl", "testdata/qa-extra.jsonl", "testdata/qa-new.jsonl", "testdata/qa-off.jsonl"}
 
 // freshSets are questions the model is never fitted on: written after it, over
 // the same articles, to see how it does on questions nobody tuned it for.
@@ -134,28 +135,30 @@ func TestTrain(t *testing.T) {
 	// Split 0 is the one the model's Trained note reports; -repeats adds
 	// others (one split's figures move by a question or two with any
 	// change).
-	cv, cvDev, misses := crossValidate(exs, 0, *missFile != "")
+	cv, cvSets, misses := crossValidate(exs, 0, *missFile != "")
 	if *cvOnly && *repeats > 1 {
-		all, dev := cv, cvDev
+		all, sets := cv, maps.Clone(cvSets)
 		for r := 1; r < *repeats; r++ {
-			a, d, _ := crossValidate(exs, r, false)
+			a, b, _ := crossValidate(exs, r, false)
 			all.add(a)
-			dev.add(d)
+			for set, s := range b {
+				t := sets[set]
+				t.add(s)
+				sets[set] = t
+			}
 		}
 		t.Logf("cross-validated over %d splits: all %s", *repeats, all)
-		t.Logf("cross-validated over %d splits: %s %s", *repeats, trainingSets[0], dev)
+		for _, set := range trainingSets {
+			t.Logf("cross-validated over %d splits: %s %s", *repeats, set, sets[set])
+		}
 	}
 	final := fit(exs)
 	self := evaluate(final, exs)
 	t.Logf("cross-validated (5 folds by article): %s", cv)
 	t.Logf("final model on its training data:     %s", self)
-	var dev []example
-	for _, e := range exs {
-		if e.set == trainingSets[0] {
-			dev = append(dev, e)
-		}
+	for _, set := range trainingSets {
+		t.Logf("of them, the %d questions of %s: cross-validated %s; final model %s", len(inSet(exs, set)), set, cvSets[set], evaluate(final, inSet(exs, set)))
 	}
-	t.Logf("of them, the %d questions of %s: cross-validated %s; final model %s", len(dev), trainingSets[0], cvDev, evaluate(final, dev))
 	t.Logf("final model on the %d fresh questions (%s), never fitted on: %s", len(fresh), strings.Join(freshSets, ", "), evaluate(final, fresh))
 	if *missFile != "" {
 		if err := os.WriteFile(*missFile, []byte(strings.Join(misses, "\n")), 0o644); err != nil {
@@ -180,12 +183,13 @@ func TestTrain(t *testing.T) {
 
 // crossValidate fits and scores 5 folds by article of one split of the
 // examples (split 0 folds the articles as they are, others salt them): the
-// figures over all, over the development questions alone, and with misses
-// the cross-validated misses.
-func crossValidate(exs []example, split int, withMisses bool) (all, dev scores, misses []string) {
+// figures over all, over each training set alone (the development questions
+// first among them), and with misses the cross-validated misses.
+func crossValidate(exs []example, split int, withMisses bool) (all scores, bySet map[string]scores, misses []string) {
 	const folds = 5
+	bySet = map[string]scores{}
 	for f := 0; f < folds; f++ {
-		var train, test, devTest []example
+		var train, test []example
 		for _, e := range exs {
 			key := e.group
 			if split > 0 {
@@ -196,18 +200,30 @@ func crossValidate(exs []example, split int, withMisses bool) (all, dev scores, 
 				continue
 			}
 			test = append(test, e)
-			if e.set == trainingSets[0] {
-				devTest = append(devTest, e)
-			}
 		}
 		m := fit(train)
 		all.add(evaluate(m, test))
-		dev.add(evaluate(m, devTest))
+		for _, set := range trainingSets {
+			s := bySet[set]
+			s.add(evaluate(m, inSet(test, set)))
+			bySet[set] = s
+		}
 		if withMisses {
 			misses = append(misses, missed(m, test)...)
 		}
 	}
-	return all, dev, misses
+	return all, bySet, misses
+}
+
+// inSet keeps the examples of one training set.
+func inSet(exs []example, set string) []example {
+	var out []example
+	for _, e := range exs {
+		if e.set == set {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // fit fits a model on examples: the ranker on all of them, the answerable
@@ -235,40 +251,63 @@ func fit(exs []example) *answer.Model {
 			}
 		}
 	}
+	// Two models, each fitted on its own negatives: Covered tells the
+	// questions about another story than the library's (offCorpus) from
+	// the rest; Answerable tells, among the questions about a story the
+	// library tells, those it answers.
 	var xs [][]float64
-	var ys []float64
+	var ys, yc []float64
 	var of []int // the example of each row
 	for i, e := range exs {
 		if conf[i] == nil {
 			continue
 		}
 		xs = append(xs, conf[i])
-		y := 0.0
+		y, c := 0.0, 1.0
 		if len(e.item.Answers) > 0 {
 			y = 1
 		}
+		if offCorpus(e) {
+			c = 0
+		}
 		ys = append(ys, y)
+		yc = append(yc, c)
 		of = append(of, i)
 	}
-	m.Answerable = answer.FitLogistic(xs, ys, answerableL2)
-	// The threshold: the highest that abstains on at most maxFalseAbstain
-	// of the answerable questions, by the probabilities of answerable
-	// models that did not see the question: on the questions it was
-	// fitted on, a model is surer than on new ones.
-	prob := make([]float64, len(exs))
-	for f := 0; f < inner; f++ {
-		var fx [][]float64
-		var fy []float64
-		for r, i := range of {
-			if fold(exs[i].group+"/answerable", inner) != f {
-				fx = append(fx, xs[r])
-				fy = append(fy, ys[r])
+	fitBoth := func(rows []int) (answerable, covered answer.Linear) {
+		var ax, cx [][]float64
+		var ay, cy []float64
+		for _, r := range rows {
+			cx = append(cx, xs[r])
+			cy = append(cy, yc[r])
+			if yc[r] == 1 {
+				ax = append(ax, xs[r])
+				ay = append(ay, ys[r])
 			}
 		}
-		sub := answer.FitLogistic(fx, fy, answerableL2)
+		return answer.FitLogistic(ax, ay, answerableL2), answer.FitLogistic(cx, cy, answerableL2)
+	}
+	all := make([]int, len(xs))
+	for r := range all {
+		all[r] = r
+	}
+	m.Answerable, m.Covered = fitBoth(all)
+	// The threshold: the highest that abstains on at most maxFalseAbstain
+	// of the answerable questions, by the probabilities of models that did
+	// not see the question: on the questions it was fitted on, a model is
+	// surer than on new ones.
+	prob := make([]float64, len(exs))
+	for f := 0; f < inner; f++ {
+		var rows []int
+		for r, i := range of {
+			if fold(exs[i].group+"/answerable", inner) != f {
+				rows = append(rows, r)
+			}
+		}
+		a, c := fitBoth(rows)
 		for r, i := range of {
 			if fold(exs[i].group+"/answerable", inner) == f {
-				prob[i] = sigmoid(sub.Score(xs[r]))
+				prob[i] = sigmoid(a.Score(xs[r])) * sigmoid(c.Score(xs[r]))
 			}
 		}
 	}
@@ -289,6 +328,10 @@ func fit(exs []example) *answer.Model {
 	}
 	return m
 }
+
+// offCorpus says whether a question asks about another story than any the
+// library tells (qa-off.jsonl's): the Covered model's negatives.
+func offCorpus(e example) bool { return strings.HasSuffix(e.set, "qa-off.jsonl") }
 
 func topCoverage(m *answer.Model, e example) float64 {
 	xs := features(e)

@@ -3,6 +3,7 @@ package answer
 import (
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -266,7 +267,13 @@ func classify(s string, r nameRun) lexicon.Class {
 	// no more than a few words each way.
 	before, after := s[max(0, r.start-48):r.start], s[r.end:min(len(s), r.end+32)]
 	switch {
-	case personBeforeRE.MatchString(before) || personAfterRE.MatchString(after):
+	case personBeforeRE.MatchString(before):
+		return lexicon.Person
+	case len(r.words) == 1 && CalendarName(r.words[0]):
+		// "on Monday announced": a day or a month, not someone
+		// announcing ("Mrs May said" is caught just above).
+		return lexicon.None
+	case personAfterRE.MatchString(after):
 		return lexicon.Person
 	case placeBeforeRE.MatchString(before):
 		if c := lexicon.NameClass(strings.Join(r.words, " ")); c == lexicon.Organization {
@@ -274,12 +281,12 @@ func classify(s string, r nameRun) lexicon.Class {
 		}
 		return lexicon.Place
 	}
-	if c := lexicon.NameClass(strings.Join(r.words, " ")); c != lexicon.None {
-		return first(c)
+	if c := lexicon.UsualClass(strings.Join(r.words, " ")); c != lexicon.None {
+		return c
 	}
 	if len(r.words) == 1 {
-		if c := lexicon.NameClass(r.words[0]); c != lexicon.None {
-			return first(c)
+		if c := lexicon.UsualClass(r.words[0]); c != lexicon.None {
+			return c
 		}
 		if allUpper(r.words[0]) {
 			return lexicon.Organization
@@ -288,22 +295,45 @@ func classify(s string, r nameRun) lexicon.Class {
 	}
 	// "Abu Sayyaf", "Bruce McArthur": WordNet knows neither; a place
 	// would mostly be known or introduced by a preposition.
-	if c := lexicon.NameClass(r.words[len(r.words)-1]); c&lexicon.Place != 0 && c&lexicon.Person == 0 {
+	last := r.words[len(r.words)-1]
+	if c := lexicon.NameClass(last); c&lexicon.Place != 0 && c&lexicon.Person == 0 {
 		return lexicon.Place
+	}
+	// A name that ends in a common noun for a body, a building or an area
+	// ("Police Prefecture", "Cielo Vista Mall") names that, unless the
+	// noun is also a surname WordNet knows or a verb ("Donald Trump").
+	if c := nounClass(last); c != lexicon.None && lexicon.UsualClass(last) != lexicon.Person {
+		return c
 	}
 	return lexicon.Person
 }
 
-// first picks one class of an ambiguous name, people before places before
-// organisations ("Washington" the person is more often quoted than the
-// city is named bare).
-func first(c lexicon.Class) lexicon.Class {
-	for _, k := range []lexicon.Class{lexicon.Person, lexicon.Place, lexicon.Organization} {
-		if c&k != 0 {
-			return k
-		}
+// nounClass is the class of a capitalised word that is only a common noun
+// (no verb, no adjective) of a body (group), an area (location) or a
+// building (artifact), in its most frequent sense; None for any other word.
+func nounClass(w string) lexicon.Class {
+	e, ok := lexicon.Lookup(strings.ToLower(w)) // the word itself: "Sanders" is no plural of "sander"
+	if !ok || e.POS != lexicon.Noun {
+		return lexicon.None
+	}
+	switch e.Field {
+	case "group", "artifact":
+		return lexicon.Organization
+	case "location":
+		return lexicon.Place
 	}
 	return lexicon.None
+}
+
+// CalendarName says whether a capitalised word names a month or a day of
+// the week: it names a time, not a story's people and places.
+func CalendarName(word string) bool {
+	for _, layout := range []string{"January", "Monday"} {
+		if _, err := time.Parse(layout, word); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 func allUpper(w string) bool {

@@ -669,6 +669,18 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 			}
 		}
 	}
+	// The rarest word the article lacks in every form, against the
+	// question's rarest: 1 when the word that most singles out the story
+	// asked about ("Booker" in "who won the Booker prize?") is not in it.
+	var missingRare float64
+	for _, t := range q.terms {
+		if !inArticle[t] && !relatedInArticle[t] {
+			missingRare = max(missingRare, m.idf[t])
+		}
+	}
+	if m.maxIDF > 0 {
+		missingRare /= m.maxIDF
+	}
 	// known are the words an answer must bring something beyond: the
 	// question's and the title's.
 	known := map[string]bool{}
@@ -775,6 +787,7 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 		x[answer.FRank] = float64(rank)
 		x[answer.FMissingNames] = float64(missingNames)
 		x[answer.FMissingProper] = float64(missingProper)
+		x[answer.FMissingRare] = missingRare
 		as := answer.Sentence{Text: s.text, Tokens: make([]answer.Token, len(s.toks)), MatchedAt: s.matchedAt,
 			Weights: make(map[int]float64, len(s.hits)+len(s.relHits))}
 		for at, qts := range s.hits {

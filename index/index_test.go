@@ -224,30 +224,32 @@ func TestAskWithoutAccents(t *testing.T) {
 	}
 }
 
-// TestMissingProper: a name the question spells out that the article holds in
-// no form says the article is about another story; a shortened name, a
-// month, or a name the article holds as its adjective ("Irish", "Ireland")
-// does not.
-func TestMissingProper(t *testing.T) {
+// TestMissingNames checks the features that say the article is about
+// another story: missing_proper counts the names the question spells out
+// that the article holds in no form; missing_rare is the weight of the
+// rarest question word the article holds in no form, against the question's
+// rarest word's (1 when the word that singles out the story is missing,
+// however it is typed).
+func TestMissingNames(t *testing.T) {
 	lib := library(t)
+	const sentence = "Yellow warnings were issued nationwide"
 	tests := []struct {
-		name, question, sentence string
-		want                     float64
+		name, question string
+		feature        int
+		want           float64
 	}{
-		{"held as its adjective", "how many Irish counties got an orange warning for Hurricane Lorenzo?",
-			"Yellow warnings were issued nationwide", 0},
-		{"a month is no name", "how many Irish counties got an orange warning for Hurricane Lorenzo in October?",
-			"Yellow warnings were issued nationwide", 0},
-		{"a shortened name", "how many counties in the ROI got an orange warning for Hurricane Lorenzo?",
-			"Yellow warnings were issued nationwide", 0},
-		{"another story's name", "how many Irish counties got an orange warning for Hurricane Ophelia?",
-			"Yellow warnings were issued nationwide", 1},
+		{"held as its adjective", "how many Irish counties got an orange warning for Hurricane Lorenzo?", answer.FMissingProper, 0},
+		{"a month is no name", "how many Irish counties got an orange warning for Hurricane Lorenzo in October?", answer.FMissingProper, 0},
+		{"a shortened name", "how many counties in the ROI got an orange warning for Hurricane Lorenzo?", answer.FMissingProper, 0},
+		{"another story's name", "how many Irish counties got an orange warning for Hurricane Ophelia?", answer.FMissingProper, 1},
+		{"every word held", "how many Irish counties got an orange warning for Hurricane Lorenzo?", answer.FMissingRare, 0},
+		{"another story's name, in lower case", "how many irish counties got an orange warning for hurricane ophelia?", answer.FMissingRare, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, c := range candidatesStarting(t, lib, tt.question, tt.sentence) {
-				if got := c.Features[answer.FMissingProper]; got != tt.want {
-					t.Errorf("%q: missing_proper = %v, want %v", c.Text, got, tt.want)
+			for _, c := range candidatesStarting(t, lib, tt.question, sentence) {
+				if got := c.Features[tt.feature]; got != tt.want {
+					t.Errorf("%q: %s = %v, want %v", c.Text, answer.FeatureNames[tt.feature], got, tt.want)
 				}
 			}
 		})

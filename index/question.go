@@ -2,7 +2,6 @@ package index
 
 import (
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/newsbot/newsbot/answer"
@@ -68,7 +67,7 @@ func (ix *Index) parseQuestion(text string) question {
 		q.termOf[answer.Fold(strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(word), "'s"), "’s"))] = t.term
 		if t.start > 0 && word != "" && word[0] >= 'A' && word[0] <= 'Z' {
 			q.names[t.term] = true
-			if spelledOut(word) && !calendarWord(word) {
+			if spelledOut(word) && !answer.CalendarName(word) {
 				q.proper[t.term] = true
 			}
 		}
@@ -90,16 +89,4 @@ func spelledOut(word string) bool {
 		}
 	}
 	return n >= 3
-}
-
-// calendarWord says whether a capitalised word names a month or a day of
-// the week: it names a time, not a story's people and places, and an
-// article dates itself without it.
-func calendarWord(word string) bool {
-	for _, layout := range []string{"January", "Monday"} {
-		if _, err := time.Parse(layout, word); err == nil {
-			return true
-		}
-	}
-	return false
 }

@@ -50,8 +50,11 @@ type Entry struct {
 	// Field is the lexicographer file of the word's most frequent noun
 	// sense: "person", "location", "group", "time", "quantity", ...
 	Field string
-	// Names are the classes of the proper names the word spells.
+	// Names are the classes of the proper names the word spells; Usual is
+	// the class of its most frequent proper sense ("France": Place, though
+	// Anatole France makes Names Place and Person).
 	Names     Class
+	Usual     Class
 	Synonyms  []string
 	Derived   []string
 	Hypernyms []string
@@ -123,7 +126,7 @@ func Lookup(word string) (Entry, bool) {
 	pos, _ := strconv.ParseUint(f[0], 16, 8)
 	names, _ := strconv.ParseUint(f[2], 16, 8)
 	return Entry{
-		POS: POSSet(pos), Field: f[1], Names: Class(names),
+		POS: POSSet(pos), Field: f[1], Names: Class(names & 0x0f), Usual: Class(names >> 4),
 		Synonyms: split(f[3]), Derived: split(f[4]), Hypernyms: split(f[5]), Bases: split(f[6]),
 	}, true
 }
@@ -157,6 +160,13 @@ func POS(lower string) POSSet {
 func NameClass(name string) Class {
 	e, _ := Lookup(name)
 	return e.Names
+}
+
+// UsualClass returns the class of the most frequent proper sense of a name in
+// WordNet ("France": Place; "Washington": Place), None if it knows none.
+func UsualClass(name string) Class {
+	e, _ := Lookup(name)
+	return e.Usual
 }
 
 // IsPersonNoun reports a common noun whose most frequent sense is a kind of

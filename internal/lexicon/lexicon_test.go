@@ -63,6 +63,12 @@ func TestClasses(t *testing.T) {
 			t.Errorf("NameClass(%q) = %b, want %b", tc.name, got, tc.want)
 		}
 	}
+	// The most frequent proper sense, where a name has several.
+	for name, want := range map[string]Class{"France": Place, "Washington": Place, "Jackson": Person, "NATO": Organization, "Stoltenberg": None} {
+		if got := UsualClass(name); got != want {
+			t.Errorf("UsualClass(%q) = %b, want %b", name, got, want)
+		}
+	}
 	for _, w := range []string{"senator", "spokesman", "muslim", "attackers"} {
 		if !IsPersonNoun(w) {
 			t.Errorf("IsPersonNoun(%q) = false", w)

@@ -28,12 +28,16 @@ const (
 	adv
 )
 
-// Classes of proper names, as bits of the table's fourth column.
+// Classes of proper names, as bits of the table's fourth column; the class of
+// the name's most frequent proper sense is the same bits shifted by usualShift
+// ("France" the country before Anatole France).
 const (
 	person = 1 << iota
 	place
 	organization
 )
+
+const usualShift = 4
 
 // sensesKept is how many of a word's senses (WordNet orders them by
 // frequency) lend it synonyms: rarer senses mostly add noise.
@@ -73,7 +77,7 @@ func run(dir, out string) error {
 		}
 	}
 	type entry struct {
-		pos, proper         int
+		pos, proper, usual  int
 		field               string
 		syn, der, hyp, base []string
 	}
@@ -97,8 +101,8 @@ func run(dir, out string) error {
 			nptr, _ := strconv.Atoi(fs[3])
 			offsets := fs[4+nptr+2:]
 			var common []*synset
-			var commonIdx []int // the lemma's place among the synset's words
-			proper := 0
+			var commonIdx []int   // the lemma's place among the synset's words
+			proper, usual := 0, 0 // usual: the class of the first (most frequent) proper sense
 			for _, off := range offsets {
 				s := synsets[p.letter+off]
 				if s == nil {
@@ -110,6 +114,9 @@ func run(dir, out string) error {
 					}
 					if w != strings.ToLower(w) && p.letter == "n" && s.proper() {
 						proper |= classOf(s.lexfile)
+						if usual == 0 {
+							usual = classOf(s.lexfile)
+						}
 					} else {
 						common = append(common, s)
 						commonIdx = append(commonIdx, wi+1)
@@ -128,6 +135,9 @@ func run(dir, out string) error {
 			}
 			e := get(key)
 			e.proper |= proper
+			if e.usual == 0 {
+				e.usual = usual
+			}
 			if len(common) == 0 || (multi && !phrasal) {
 				return
 			}
@@ -209,7 +219,7 @@ func run(dir, out string) error {
 	fmt.Fprintln(w, "# WordNet 3.0 (c) 2006 Princeton University, see LICENSE.wordnet; made by internal/lexicon/gen")
 	for _, k := range keys {
 		e := entries[k]
-		fmt.Fprintf(w, "%s\t%x\t%s\t%x\t%s\t%s\t%s\t%s\n", k, e.pos, e.field, e.proper,
+		fmt.Fprintf(w, "%s\t%x\t%s\t%x\t%s\t%s\t%s\t%s\n", k, e.pos, e.field, e.proper|e.usual<<usualShift,
 			list(e.syn), list(e.der), list(e.hyp), list(e.base))
 	}
 	if err := w.Flush(); err != nil {
