@@ -8,7 +8,7 @@ import (
 
 // FeatureVersion changes whenever a feature's meaning changes, so a model
 // fitted on other features is refused (see Load).
-const FeatureVersion = 18
+const FeatureVersion = 19
 
 // The features of a candidate sentence, by index in a feature vector.
 const (
@@ -61,6 +61,7 @@ const (
 	FFocusWindow          // the same share in the sentence and its neighbours
 	FMissingProper        // names spelled out in the question that the article holds in no form
 	FMissingRare          // the weight of the question's rarest word the article holds in no form, relative to its rarest word's
+	FMissingYear          // the question names a year the article gives nowhere, nor as its publication year
 	NumFeatures
 )
 
@@ -71,7 +72,7 @@ var FeatureNames = []string{
 	"short", "acronym", "lex_type", "near_type", "lex_type_near", "type_person", "type_place",
 	"type_number", "type_date", "type_unit", "window", "paragraph", "window_type", "entity_context", "head", "type_count", "position", "quote_lex",
 	"alias", "coref", "ref_type", "local", "unique", "gap", "gap_lex", "naming",
-	"ask_slot", "ask_unit", "ask_head", "focus_coverage", "focus_window", "missing_proper", "missing_rare",
+	"ask_slot", "ask_unit", "ask_head", "focus_coverage", "focus_window", "missing_proper", "missing_rare", "missing_year",
 }
 
 // Evidence computes the answer-type features of a sentence for a question,

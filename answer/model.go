@@ -64,7 +64,7 @@ func (l *Linear) Score(x []float64) float64 {
 
 // ConfidenceNames are the features of a question's ranked candidates that
 // say whether the best one answers.
-var ConfidenceNames = []string{"top_score", "margin", "top_share", "log_candidates", "top_lex", "top_coverage", "top_missing_names", "top_type", "top_type_near", "top_unit", "top_near", "top_entity_context", "slot_empty", "unit_missing", "head_missing", "top_focus_coverage", "top_focus_window", "top_missing_proper", "top_missing_rare", "top_gap", "top_type_head"}
+var ConfidenceNames = []string{"top_score", "margin", "top_share", "log_candidates", "top_lex", "top_coverage", "top_missing_names", "top_type", "top_type_near", "top_unit", "top_near", "top_entity_context", "slot_empty", "unit_missing", "head_missing", "top_focus_coverage", "top_focus_window", "top_missing_proper", "top_missing_rare", "top_gap", "top_type_head", "top_missing_year"}
 
 //go:embed model.json
 var modelJSON []byte
@@ -143,7 +143,7 @@ func Confidence(xs [][]float64, r Ranked) []float64 {
 		// words; a unit, and the best sentence gives none; a noun, and no
 		// thing of the kind stands by it.
 		x[FAskSlot] * (1 - x[FTypeNear]), x[FAskUnit] * (1 - x[FTypeUnit]), x[FAskHead] * (1 - min(x[FTypeHead], 1)),
-		x[FFocusCoverage], x[FFocusWindow], x[FMissingProper], x[FMissingRare], x[FGap], min(x[FTypeHead], 1)}
+		x[FFocusCoverage], x[FFocusWindow], x[FMissingProper], x[FMissingRare], x[FGap], min(x[FTypeHead], 1), x[FMissingYear]}
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }

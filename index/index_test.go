@@ -229,7 +229,8 @@ func TestAskWithoutAccents(t *testing.T) {
 // that the article holds in no form; missing_rare is the weight of the
 // rarest question word the article holds in no form, against the question's
 // rarest word's (1 when the word that singles out the story is missing,
-// however it is typed).
+// however it is typed); missing_year says the question names a year the
+// article gives nowhere.
 func TestMissingNames(t *testing.T) {
 	lib := library(t)
 	const sentence = "Yellow warnings were issued nationwide"
@@ -244,6 +245,8 @@ func TestMissingNames(t *testing.T) {
 		{"another story's name", "how many Irish counties got an orange warning for Hurricane Ophelia?", answer.FMissingProper, 1},
 		{"every word held", "how many Irish counties got an orange warning for Hurricane Lorenzo?", answer.FMissingRare, 0},
 		{"another story's name, in lower case", "how many irish counties got an orange warning for hurricane ophelia?", answer.FMissingRare, 1},
+		{"the article's year", "how many Irish counties got an orange warning for Hurricane Lorenzo in 2019?", answer.FMissingYear, 0},
+		{"another year", "how many Irish counties got an orange warning for Hurricane Lorenzo in 2017?", answer.FMissingYear, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,8 @@
 package index
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -29,7 +31,12 @@ type question struct {
 	// pred, head and verb are the stems of Question.Pred, Question.Head
 	// and Question.Verb.
 	pred, head, verb string
+	// years are the years the question names ("1999", "2020").
+	years []string
 }
+
+// yearRE finds a year written out: 1800 to 2099.
+var yearRE = regexp.MustCompile(`\b(?:18|19|20)\d\d\b`)
 
 // questionNoise are stems that say how a question is asked, not what about.
 var questionNoise = map[string]bool{
@@ -42,6 +49,7 @@ var questionNoise = map[string]bool{
 func (ix *Index) parseQuestion(text string) question {
 	q := question{Question: answer.Analyse(text), text: text, names: map[string]bool{}, proper: map[string]bool{}, words: map[string]string{}, termOf: map[string]string{}}
 	lower := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(text)), "’", "'")
+	q.years = slices.Compact(slices.Sorted(slices.Values(yearRE.FindAllString(text, -1))))
 	if q.Pred != "" {
 		q.pred = ix.stemWord(q.Pred)
 	}
