@@ -574,6 +574,20 @@ func examples(t *testing.T) (training, fresh []example) {
 	return exampleSet, freshSet
 }
 
+// trainingLibrary is the sample without its 2020 articles: they are kept for
+// held-out evaluation, so the model is fitted with them in no role, not even
+// as other articles retrieval must pass over. The questions about other
+// stories (qa-off.jsonl) were checked unanswerable against this library.
+func trainingLibrary() []string {
+	var out []string
+	for _, name := range sample.Articles() {
+		if !strings.Contains(name, "2020") {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 func loadExamples(sets []string) ([]example, error) {
 	dir, err := os.MkdirTemp("", "newsbot-answer-train")
 	if err != nil {
@@ -586,7 +600,7 @@ func loadExamples(sets []string) ([]example, error) {
 		return nil, err
 	}
 	defer lib.Close()
-	if _, err := lib.IngestFS(ctx, sample.FS(), sample.Articles(), ingest.FileOptions{}); err != nil {
+	if _, err := lib.IngestFS(ctx, sample.FS(), trainingLibrary(), ingest.FileOptions{}); err != nil {
 		return nil, err
 	}
 	var exs []example
