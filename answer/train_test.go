@@ -117,7 +117,7 @@ func TestTrain(t *testing.T) {
 		// its Trained note): a change to features or retrieval that
 		// loses answers fails here until the model is fitted again.
 		// Most unanswerable training questions ask about a story the
-		// article covers (qa-new's 171 all do), which the model seldom
+		// article covers (qa-new's 513 all do), which the model seldom
 		// abstains on: hence the low floor for abstaining.
 		if committed.rate1() < 0.70 || committed.rate3() < 0.85 || committed.abstain() < 0.08 {
 			t.Errorf("committed model: %s; below the floors (answer@1 0.70, @3 0.85, abstained 0.08)", committed)

@@ -401,7 +401,7 @@ func (ix *Index) newMatcher(q question, idf map[string]float64) *matcher {
 	// article's one-word verb ("resign", "enter") through the verb's term.
 	words := strings.Fields(strings.ToLower(q.text))
 	for i := 0; i+1 < len(words); i++ {
-		verb, particle := strings.Trim(words[i], "?.,!'\"’"), strings.Trim(words[i+1], "?.,!'\"’")
+		verb, particle := strings.Trim(words[i], wordPunct), strings.Trim(words[i+1], wordPunct)
 		if t, ok := q.termOf[answer.Fold(verb)]; ok {
 			relate(t, phrasalRelated(verb, particle))
 		}
@@ -432,6 +432,10 @@ func wordnetRelated(word string) []string {
 	}
 	return out
 }
+
+// wordPunct is the punctuation trimmed from a word of a question split on
+// spaces.
+const wordPunct = "?.,!'\"’"
 
 // phrasalRelated are the words WordNet relates to a verb (any of its base
 // forms) with its particle: the synonyms and derivations of "step down".
@@ -725,7 +729,7 @@ func (ix *Index) rankSentences(q question, m *matcher, a *news.Article, artScore
 	}
 	var acronyms []string
 	for _, w := range strings.Fields(q.text) {
-		if w = strings.Trim(w, "?.,!'\"’"); len(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
+		if w = strings.Trim(w, wordPunct); len(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
 			acronyms = append(acronyms, w)
 		}
 	}

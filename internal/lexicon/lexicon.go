@@ -44,6 +44,14 @@ const (
 	Organization
 )
 
+// The table's fourth column holds a word's classes of names in its low bits
+// and the class of its most frequent proper sense shifted by usualShift (see
+// gen).
+const (
+	classBits  = 1<<usualShift - 1
+	usualShift = 4
+)
+
 // Entry is everything the table holds for one word.
 type Entry struct {
 	POS POSSet
@@ -126,7 +134,7 @@ func Lookup(word string) (Entry, bool) {
 	pos, _ := strconv.ParseUint(f[0], 16, 8)
 	names, _ := strconv.ParseUint(f[2], 16, 8)
 	return Entry{
-		POS: POSSet(pos), Field: f[1], Names: Class(names & 0x0f), Usual: Class(names >> 4),
+		POS: POSSet(pos), Field: f[1], Names: Class(names & classBits), Usual: Class(names >> usualShift),
 		Synonyms: split(f[3]), Derived: split(f[4]), Hypernyms: split(f[5]), Bases: split(f[6]),
 	}, true
 }
