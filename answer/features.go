@@ -8,7 +8,7 @@ import (
 
 // FeatureVersion changes whenever a feature's meaning changes, so a model
 // fitted on other features is refused (see Load).
-const FeatureVersion = 19
+const FeatureVersion = 20
 
 // The features of a candidate sentence, by index in a feature vector.
 const (
@@ -86,6 +86,9 @@ func Evidence(q Question, s Sentence, known map[string]bool, to, related map[str
 	runs := nameRuns(s.Text, s.Tokens, known)
 	if q.Kind == KindNumber || q.Kind == KindAny {
 		s.numbers = findNumbers(s.Text)
+	}
+	if q.Kind == KindNumber {
+		s.numbers = quantities(s.Text, s.numbers)
 	}
 	t := typeEvidence(q, s, runs, known)
 	spans := typedSpans(q, s, runs, known)

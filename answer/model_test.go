@@ -151,6 +151,27 @@ func TestFindNumbers(t *testing.T) {
 	}
 }
 
+func TestQuantities(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want []string
+	}{
+		{"The 2020 census counted 2000 people in 2019.", []string{"2000"}},
+		{"On June 3 at 3:30am, 12 fire engines came; by 3 July, 10 pm, forty more.", []string{"12", "forty"}},
+		{"The fire broke out at 1800 UTC; 1,500 homes burnt.", []string{"1,500"}},
+		{"It passed 230-to-198 on May 16, 2019.", []string{"230", "198"}},
+		{"The first of three votes came second.", []string{"three"}},
+	} {
+		var got []string
+		for _, loc := range quantities(tc.s, findNumbers(tc.s)) {
+			got = append(got, tc.s[loc[0]:loc[1]])
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("quantities(%q) = %q, want %q", tc.s, got, tc.want)
+		}
+	}
+}
+
 func TestDateEvidence(t *testing.T) {
 	for _, c := range []struct {
 		q    string

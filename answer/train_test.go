@@ -493,7 +493,11 @@ func missed(m *answer.Model, exs []example) []string {
 				break
 			}
 		}
-		line := fmt.Sprintf("%s %q\n  want %q (rank %d, abstained %v)\n  got  %q", e.item.ID, e.item.Question, e.item.Answers, rank, m.Abstains(r), e.cands[r.Order[0]].Text)
+		where := "same article"
+		if !sameArticle(e.cands[r.Order[0]], e.item) {
+			where = "other article: " + e.cands[r.Order[0]].Article.Title
+		}
+		line := fmt.Sprintf("%s %q\n  want %q (rank %d, abstained %v)\n  got  %q (%s)", e.item.ID, e.item.Question, e.item.Answers, rank, m.Abstains(r), e.cands[r.Order[0]].Text, where)
 		if rank > 1 {
 			line += "\n  " + contributions(m, e, r)
 		}

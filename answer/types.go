@@ -553,6 +553,75 @@ func findNumbers(s string) [][]int {
 	return out
 }
 
+// quantities keeps the numbers of s (byte ranges, from findNumbers) that
+// can be a quantity, leaving out those that are part of a date or a time of
+// day: a year ("in 2019", "the 2020 census"), a day of a month ("June 3",
+// "3 June") and a clock time ("3:30am", "10 pm"), and ranks ("first").
+// "2000 people" stays.
+func quantities(s string, nums [][]int) [][]int {
+	out := nums[:0:0]
+	for _, loc := range nums {
+		if !datePart(s, loc[0], loc[1]) {
+			out = append(out, loc)
+		}
+	}
+	return out
+}
+
+// datePart reports whether the number s[i:j] is part of a date or a time, or
+// a rank.
+func datePart(s string, i, j int) bool {
+	if s[i] < '0' || s[i] > '9' {
+		return ordinals[strings.ToLower(s[i:j])] // a rank, not a quantity
+	}
+	before, after := strings.TrimRight(s[:i], " "), strings.TrimLeft(s[j:], " ")
+	if strings.HasSuffix(before, ":") || strings.HasPrefix(after, ":") && len(after) > 1 && after[1] >= '0' && after[1] <= '9' {
+		return true // 3:30
+	}
+	next, _, _ := strings.Cut(after, " ")
+	next = strings.TrimRight(next, ".,;)")
+	lower := strings.ToLower(next)
+	if clockWords[lower] {
+		return true // 10 pm
+	}
+	if j-i <= 2 && (monthRE.MatchString(lastWord(before)) || monthRE.MatchString(next)) {
+		return true // June 3, 3 June
+	}
+	if j-i == 4 && yearRE.MatchString(s[i:j]) {
+		// A year, unless a count of things follows ("2000 people").
+		return !(next == lower && pluralNoun(lower))
+	}
+	return false
+}
+
+// pluralNoun reports a lower-case word that is the plural of a noun
+// WordNet knows ("people", "homes"; not "census").
+func pluralNoun(w string) bool {
+	if w == "people" {
+		return true
+	}
+	for _, l := range lexicon.Lemmas(w) {
+		if e, _ := lexicon.Lookup(l); l != w && e.POS&lexicon.Noun != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	ordinals   = wordSet(`first second third fourth fifth sixth seventh eighth ninth tenth`)
+	clockWords = wordSet(`am pm a.m. p.m a.m p.m. utc gmt bst est edt pst pdt cet`)
+	monthRE    = regexp.MustCompile(`^(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?$`)
+)
+
+// lastWord is the last space-separated word of s.
+func lastWord(s string) string {
+	if k := strings.LastIndexByte(s, ' '); k >= 0 {
+		return s[k+1:]
+	}
+	return s
+}
+
 func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 func isWordByte(c byte) bool { return isLetterByte(c) || c >= '0' && c <= '9' || c >= 0x80 }
