@@ -8,7 +8,7 @@ import (
 
 // FeatureVersion changes whenever a feature's meaning changes, so a model
 // fitted on other features is refused (see Load).
-const FeatureVersion = 20
+const FeatureVersion = 22
 
 // The features of a candidate sentence, by index in a feature vector.
 const (
@@ -140,7 +140,7 @@ func Evidence(q Question, s Sentence, known map[string]bool, to, related map[str
 	if t > 0 {
 		switch q.Kind {
 		case KindNumber, KindDate:
-			if valueNear(q.Kind, s) {
+			if valueNear(q, s) {
 				x[FTypeNear] = 1
 			}
 		case KindPerson, KindPlace:

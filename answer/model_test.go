@@ -172,6 +172,26 @@ func TestQuantities(t *testing.T) {
 	}
 }
 
+func TestCommonPlaces(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want []string
+	}{
+		{"Sirhan Sirhan was stabbed in the neck while in prison.", []string{"neck", "prison"}},
+		{"The woman was killed in a stairwell.", []string{"stairwell"}},
+		{"He hid the remains in large crates at a house.", []string{"crates", "house"}},
+		{"It said so in a statement at the time.", nil},
+	} {
+		var got []string
+		for _, sp := range commonPlaces(tc.s, map[string]bool{}) {
+			got = append(got, tc.s[sp[0]:sp[1]])
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("commonPlaces(%q) = %q, want %q", tc.s, got, tc.want)
+		}
+	}
+}
+
 func TestDateEvidence(t *testing.T) {
 	for _, c := range []struct {
 		q    string
@@ -186,6 +206,14 @@ func TestDateEvidence(t *testing.T) {
 		{"what date did the shutdown start?", "It lasted through December and January.", 0.7},
 		{"when did the protests begin?", "They began in June.", 1},
 		{"when did the protests begin?", "They began on Monday.", 0.4},
+		{"what time did the fire break out?", "The fire broke out at around 3:30am.", 1},
+		{"what time of day was sirhan attacked?", "He was attacked at 2:21 p.m. local time.", 1},
+		{"roughly what time did the spire collapse?", "It fell at 1900 UTC.", 1},
+		{"what time did Warholm run to win the 400m hurdles?", "He won in 47.42 seconds.", 1},
+		{"what time did the fire break out?", "The fire broke out on Monday.", 0.3},
+		{"what time did the fire break out?", "The fire broke out in 2019.", 0.3},
+		{"what time did the fire break out?", "Three people died.", 0},
+		{"what time did the fire break out?", "It cost $1.25 million.", 0},
 	} {
 		q := Analyse(c.q)
 		if q.Kind != KindDate {
@@ -213,6 +241,7 @@ func TestFindHead(t *testing.T) {
 		{"which towns did the army move into?", "towns"},
 		{"who is the captain of the ship?", "captain"},
 		{"who's the new orleans mayor that told people to shelter?", "mayor"},
+		{"who's the hk chief exec the protesters had wanted to resign?", "exec"},
 		{"who signed the ban?", ""},
 		{"Which Toronto lawyer spoke to the BBC?", "lawyer"},
 		{"which team won Super Bowl LIV?", "team"},
@@ -261,6 +290,17 @@ func TestQuestionVerb(t *testing.T) {
 		{"how many moai did the study look at?", "look", false},
 		{"where was the Paris police HQ attacker born?", "born", false},
 		{"where is james peebles a professor?", "", false},
+		// Typed in lower case: the verb after the subject, in its base
+		// form, not the clause's last noun that WordNet also knows as a
+		// verb.
+		{"what weapon did he use on the three officers?", "use", false},
+		{"what did lucky make out of the sylvester plush she got at six flags?", "make", false},
+		{"how many days did the supreme court spend hearing arguments on the prorogation case?", "spend", false},
+		{"when does the new nsw abortion law actually come into force?", "come", false},
+		{"when did the US last actually draft anyone?", "draft", false},
+		// A verb of saying: the gap is in the clause it reports.
+		{"when does boris say the uk will leave the EU after winning?", "leave", false},
+		{"what did the official say about the typhoon?", "say", false},
 	} {
 		q := Analyse(tc.q)
 		if q.Verb != tc.verb || q.Subject != tc.subject {

@@ -89,11 +89,15 @@ const (
 	DateAny DatePart = iota
 	DateYear
 	DateDay
+	DateClock // a time of day ("what time did the fire start")
 )
 
 var (
 	yearAskedRE = regexp.MustCompile(`\b(?:what|which|in what|in which) years?\b|\bwhat decade\b|\bwhat century\b`)
-	dayAskedRE  = regexp.MustCompile(`\b(?:what|which|from what|on what) (?:exact )?(?:date|day)\b|\bwhat day of the month\b`)
+	// clockAskedRE asks for a time of day, or a race's time; not "what
+	// was Kipchoge's time", a number.
+	clockAskedRE = regexp.MustCompile(`^(?:so |and |but )?(?:(?:by|around|at|roughly|about|approximately) )?what time\b|\bwhat hour\b|\bat what time\b`)
+	dayAskedRE   = regexp.MustCompile(`\b(?:what|which|from what|on what) (?:exact )?(?:date|day)\b|\bwhat day of the month\b`)
 )
 
 // Analyse reads the kind of answer a question wants from its words and, where
@@ -158,7 +162,9 @@ func Analyse(text string) Question {
 	if q.Kind == KindNumber {
 		q.Unit = unitAsked(lower)
 	}
-	if q.Kind == KindDate {
+	if clockAskedRE.MatchString(lower) && (q.Kind == KindAny || q.Kind == KindDate || q.Kind == KindNumber) {
+		q.Kind, q.Unit, q.DatePart = KindDate, UnitAny, DateClock
+	} else if q.Kind == KindDate {
 		switch {
 		case yearAskedRE.MatchString(lower):
 			q.DatePart = DateYear
@@ -231,6 +237,9 @@ func findHead(q questionWords) (head, verb string) {
 		}
 		if auxiliaries[w] || headStops[w] || w == "," {
 			break
+		}
+		if head != "" && (w == "the" || w == "a" || w == "an") && !verbForm(head) {
+			break // a relative clause without "that": "who's the chief exec the protesters wanted"
 		}
 		if headSkips[w] || isDigits(w) || numberWords[w] || w == "%" {
 			continue
@@ -325,6 +334,11 @@ func auxVerb(q questionWords) string {
 	if at < 0 {
 		return ""
 	}
+	if !passive {
+		if v := bareVerb(q, at); v != "" {
+			return v
+		}
+	}
 	verb := ""
 	for i := at + 2; i < len(words); i++ {
 		w := words[i]
@@ -345,6 +359,53 @@ func auxVerb(q questionWords) string {
 		}
 	}
 	return verb
+}
+
+// bareVerb returns the main verb after an auxiliary that takes a bare
+// infinitive (did, does, will, can: words[at]), if any: the first word after
+// the subject that WordNet knows as a verb in its base form, not after a
+// determiner or a possessive (a noun's place), not an adverb ("last"), not an
+// inflected form ("flags", "officers"). "what did lucky make out of the
+// plush she got at six flags": make.
+func bareVerb(q questionWords, at int) string {
+	words := q.words
+	for i := at + 2; i < len(words); i++ { // words[at+1] starts the subject
+		w, prev := words[i], words[i-1]
+		if clauseEnds[w] || headStops[w] {
+			return ""
+		}
+		if q.capital(i) || determiners[prev] || strings.HasSuffix(prev, "'s") || strings.HasSuffix(prev, "'") || auxiliaries[w] {
+			continue
+		}
+		if !baseVerb(w) {
+			continue
+		}
+		// A noun that may be a verb, before one that may too, is the
+		// subject's: "the fire brigade post", "the supreme court spend",
+		// "the act actually take".
+		j := i + 1
+		for j < len(words) && lexicon.POS(words[j]) == lexicon.Adv {
+			j++
+		}
+		if e, _ := lexicon.Lookup(w); e.POS&lexicon.Noun != 0 && j < len(words) && !q.capital(j) && baseVerb(words[j]) {
+			continue
+		}
+		if reportVerbs[w] && i+1 < len(words) && !headStops[words[i+1]] {
+			return "" // "when does Boris say the UK will leave": the clause's verb
+		}
+		return w
+	}
+	return ""
+}
+
+// reportVerbs take a clause whose verb holds the question's gap.
+var reportVerbs = wordSet(`say think claim believe expect reckon hope fear suggest argue predict insist suspect`)
+
+// baseVerb reports a word WordNet knows as a verb in its base form, and not
+// as an adverb ("last").
+func baseVerb(w string) bool {
+	e, _ := lexicon.Lookup(w)
+	return e.POS&lexicon.Verb != 0 && e.POS&lexicon.Adv == 0 && len(e.Bases) == 0
 }
 
 // namingQuestionRE finds a question that asks what something is called.
@@ -451,6 +512,13 @@ func irregularVerb(w string) bool {
 		}
 	}
 	return false
+}
+
+// verbForm reports a word that reads as a verb and not a noun: a regular or
+// irregular past ("caused", "made"), or a word WordNet knows as a verb only.
+func verbForm(w string) bool {
+	pos := lexicon.POS(w)
+	return strings.HasSuffix(w, "ed") || irregularVerb(w) || pos&lexicon.Verb != 0 && pos&lexicon.Noun == 0
 }
 
 // ownNoun reports a word that is a noun as written, not only through a base

@@ -39,6 +39,9 @@ var (
 	// clockRE is a time of day written as four digits ("1800 UTC"),
 	// which dateRE would read as a year.
 	clockRE = regexp.MustCompile(`\b\d{4}\s*(?:UTC|GMT|hours|hrs|local time)\b|\(\d{4} [A-Z]{2,4}\)`)
+	// clockTimeRE is a time of day ("3:30am", "7:45 p.m.", "1800 UTC",
+	// "noon") or a race's time ("47.42 seconds", "1:59:40").
+	clockTimeRE = regexp.MustCompile(`(?i)\b\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\b\.?)?|\b\d{1,2}\.\d\d\s*[ap]\.?m\b|\b\d{1,2}\s*[ap]\.?m\b\.?|\b\d{4}\s*(?:UTC|GMT|hours|hrs|local time)\b|\b(?:noon|midnight|midday)\b|\b\d+(?:\.\d+)?\s*seconds\b`)
 	// dayOfMonthRE is a day of a month, either way round.
 	dayOfMonthRE = regexp.MustCompile(`\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b`)
 	yearRE       = regexp.MustCompile(`^(?:1[5-9]|20)\d\d$`)
@@ -52,6 +55,17 @@ var (
 // year wants a year, one for a date a day of a month. Four digits that are a
 // time of day ("1800 UTC") are no year.
 func dateEvidence(part DatePart, s string, known map[string]bool) float64 {
+	if part == DateClock {
+		// A time of day, or a race's time; a day alone dates the event
+		// but does not answer.
+		if clockTimeRE.MatchString(s) {
+			return 1
+		}
+		if dateRE.MatchString(s) {
+			return 0.3
+		}
+		return 0
+	}
 	var clocks [][]int
 	read := false
 	inClock := func(loc []int) bool {
@@ -127,7 +141,11 @@ func typeEvidence(q Question, sent Sentence, runs []nameRun, known map[string]bo
 				return 1
 			}
 		}
-		return namesScore(runs, lexicon.Place)
+		score := namesScore(runs, lexicon.Place)
+		if score < 0.5 && len(commonPlaces(s, known)) > 0 {
+			score = 0.5
+		}
+		return score
 	case KindQuote:
 		if quoteMarkRE.MatchString(s) {
 			return 1
@@ -142,11 +160,38 @@ func typeEvidence(q Question, sent Sentence, runs []nameRun, known map[string]bo
 	return 0
 }
 
+// commonPlaceRE is a preposition of place before a common noun phrase: "in
+// the neck", "in a stairwell", "from a raft", "in its car park".
+var commonPlaceRE = regexp.MustCompile(`\b(?:in|at|on|inside|outside|near|into|onto|from|under|beneath|behind)\s+(?:(?:the|a|an|his|her|its|their)\s+)?([a-z]+)\b(?:\s+([a-z]+)\b)?`)
+
+// placeFields are WordNet's fields of a noun that can say where: a place, a
+// part of the body, a made thing (a building, a vehicle), a natural object.
+var placeFields = map[string]bool{"location": true, "body": true, "artifact": true, "object": true}
+
+// commonPlaces are the byte ranges of the common nouns of s that answer
+// "where" ("in the neck": neck), the question's and title's words aside.
+func commonPlaces(s string, known map[string]bool) [][2]int {
+	var out [][2]int
+	for _, m := range commonPlaceRE.FindAllStringSubmatchIndex(s, -1) {
+		for k := 2; k+1 < len(m) && m[k] >= 0; k += 2 { // the noun, or the noun after an adjective
+			w := s[m[k]:m[k+1]]
+			if !known[w] && placeFields[lexicon.Field(w)] {
+				out = append(out, [2]int{m[k], m[k+1]})
+				break
+			}
+		}
+	}
+	return out
+}
+
 // valueNear reports a number or date within a few words after or before a
 // matched question word of the sentence.
-func valueNear(kind Kind, s Sentence) bool {
+func valueNear(q Question, s Sentence) bool {
 	locs := s.numbers
-	if kind == KindDate {
+	switch {
+	case q.Kind == KindDate && q.DatePart == DateClock:
+		locs = clockTimeRE.FindAllStringIndex(s.Text, -1)
+	case q.Kind == KindDate:
 		locs = dateRE.FindAllStringIndex(s.Text, -1)
 	}
 	var matchPos []int
@@ -451,6 +496,7 @@ func typedSpans(q Question, s Sentence, runs []nameRun, known map[string]bool) [
 		}
 	case KindPlace:
 		names(lexicon.Place)
+		out = append(out, commonPlaces(s.Text, known)...)
 	case KindNumber:
 		if q.Unit != UnitAny {
 			values(unitPatterns[q.Unit].FindAllStringIndex(s.Text, -1))
@@ -459,7 +505,11 @@ func typedSpans(q Question, s Sentence, runs []nameRun, known map[string]bool) [
 			values(s.numbers)
 		}
 	case KindDate:
-		values(dateRE.FindAllStringIndex(s.Text, -1))
+		if q.DatePart == DateClock {
+			values(clockTimeRE.FindAllStringIndex(s.Text, -1))
+		} else {
+			values(dateRE.FindAllStringIndex(s.Text, -1))
+		}
 	case KindReason:
 		values(reasonRE.FindAllStringIndex(s.Text, -1))
 	case KindAny:
