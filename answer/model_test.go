@@ -242,6 +242,7 @@ func TestFindHead(t *testing.T) {
 		{"who is the captain of the ship?", "captain"},
 		{"who's the new orleans mayor that told people to shelter?", "mayor"},
 		{"who's the hk chief exec the protesters had wanted to resign?", "exec"},
+		{"Which company makes the surgical skin glue Dermabond?", "company"},
 		{"who signed the ban?", ""},
 		{"Which Toronto lawyer spoke to the BBC?", "lawyer"},
 		{"which team won Super Bowl LIV?", "team"},
@@ -301,6 +302,7 @@ func TestQuestionVerb(t *testing.T) {
 		// A verb of saying: the gap is in the clause it reports.
 		{"when does boris say the uk will leave the EU after winning?", "leave", false},
 		{"what did the official say about the typhoon?", "say", false},
+		{"what company owns the namse bangdzod?", "owns", true},
 	} {
 		q := Analyse(tc.q)
 		if q.Verb != tc.verb || q.Subject != tc.subject {

@@ -270,6 +270,11 @@ func findHead(q questionWords) (head, verb string) {
 					return head, w // the phrase is the verb's subject
 				}
 				return head, ""
+			case presentVerb(w) && (determiners[next] || headSkips[next]): // "which company makes the glue"
+				if direct && !named {
+					return head, w
+				}
+				return head, ""
 			case capital(i) && !capital(i-1): // "the yacht Greta Thunberg sailed"
 				return head, ""
 			}
@@ -519,6 +524,20 @@ func irregularVerb(w string) bool {
 func verbForm(w string) bool {
 	pos := lexicon.POS(w)
 	return strings.HasSuffix(w, "ed") || irregularVerb(w) || pos&lexicon.Verb != 0 && pos&lexicon.Noun == 0
+}
+
+// presentVerb reports a verb's third person present ("makes", "owns"): a
+// word ending in s whose base form, another word, is a verb.
+func presentVerb(w string) bool {
+	if !strings.HasSuffix(w, "s") || strings.HasSuffix(w, "ss") {
+		return false
+	}
+	for _, l := range lexicon.Lemmas(w) {
+		if e, _ := lexicon.Lookup(l); l != w && e.POS&lexicon.Verb != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // ownNoun reports a word that is a noun as written, not only through a base
