@@ -192,6 +192,23 @@ func TestCommonPlaces(t *testing.T) {
 	}
 }
 
+func TestReasonEvidence(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want float64
+	}{
+		{"PG&E cut power to reduce the risk of wildfires.", 1},
+		{"The search was stopped on the basis of piracy.", 1},
+		{"He resigned because of poor health.", 1},
+		{"He resigned after the vote.", 0.5},
+		{"He resigned on Monday.", 0},
+	} {
+		if got := reasonEvidence(tc.s); got != tc.want {
+			t.Errorf("reasonEvidence(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+}
+
 func TestDateEvidence(t *testing.T) {
 	for _, c := range []struct {
 		q    string

@@ -32,10 +32,13 @@ type Sentence struct {
 }
 
 var (
-	unitRE      = regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(?:-|\s)?(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|percent|%|people|persons|votes|counts|troops|personnel|km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|dollars|euros|pounds)\b|\b(?:aged|age)\s+\d+|\d+-year-old`)
-	dateRE      = regexp.MustCompile(`\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b(?:1[5-9]|20)\d\d\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b`)
-	reasonRE    = regexp.MustCompile(`(?i)\b(?:because|due to|caused by|cause of|as a result|after|from|owing to|died of|killed by|blamed|poisoning|disease|cancer|complications)\b`)
-	placePrepRE = regexp.MustCompile(`\b(?:in|at|from|near|on|to|into|outside|inside|(?:town|city|village|district|province|region|state|county|island|neighbou?rhood|area|capital|suburb) of)\s+(?:the\s+)?[A-Z][\p{L}'’-]+`)
+	unitRE = regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(?:-|\s)?(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|percent|%|people|persons|votes|counts|troops|personnel|km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|dollars|euros|pounds)\b|\b(?:aged|age)\s+\d+|\d+-year-old`)
+	dateRE = regexp.MustCompile(`\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b(?:1[5-9]|20)\d\d\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b`)
+	// reasonRE marks a cause or a purpose; weakReasonRE words that often
+	// do, and as often only order events ("after") or say where ("from").
+	reasonRE     = regexp.MustCompile(`(?i)\b(?:because|due to|caused by|cause of|as a result|owing to|died of|killed by|blamed|poisoning|disease|cancer|complications|in order to|so that|so as to|reasons?|citing|amid|on the (?:basis|grounds) of|in response to|in protest|for fear|to (?:prevent|avoid|protect|stop|reduce|ensure|allow|help|show|make|keep))\b`)
+	weakReasonRE = regexp.MustCompile(`(?i)\b(?:after|from|since|as|over)\b`)
+	placePrepRE  = regexp.MustCompile(`\b(?:in|at|from|near|on|to|into|outside|inside|(?:town|city|village|district|province|region|state|county|island|neighbou?rhood|area|capital|suburb) of)\s+(?:the\s+)?[A-Z][\p{L}'’-]+`)
 	// clockRE is a time of day written as four digits ("1800 UTC"),
 	// which dateRE would read as a year.
 	clockRE = regexp.MustCompile(`\b\d{4}\s*(?:UTC|GMT|hours|hrs|local time)\b|\(\d{4} [A-Z]{2,4}\)`)
@@ -151,9 +154,7 @@ func typeEvidence(q Question, sent Sentence, runs []nameRun, known map[string]bo
 			return 1
 		}
 	case KindReason:
-		if reasonRE.MatchString(s) {
-			return 1
-		}
+		return reasonEvidence(s)
 	case KindAny:
 		return 0.5 * namesScore(runs, lexicon.None)
 	}
@@ -182,6 +183,19 @@ func commonPlaces(s string, known map[string]bool) [][2]int {
 		}
 	}
 	return out
+}
+
+// reasonEvidence is 1 for a sentence that gives a cause or a purpose
+// ("because", "due to", "to prevent"), 0.5 for one with a word that often
+// does ("after", "as"), else 0.
+func reasonEvidence(s string) float64 {
+	switch {
+	case reasonRE.MatchString(s):
+		return 1
+	case weakReasonRE.MatchString(s):
+		return 0.5
+	}
+	return 0
 }
 
 // valueNear reports a number or date within a few words after or before a
@@ -512,6 +526,9 @@ func typedSpans(q Question, s Sentence, runs []nameRun, known map[string]bool) [
 		}
 	case KindReason:
 		values(reasonRE.FindAllStringIndex(s.Text, -1))
+		if len(out) == 0 {
+			values(weakReasonRE.FindAllStringIndex(s.Text, -1))
+		}
 	case KindAny:
 		names(lexicon.None)
 		values(s.numbers)
