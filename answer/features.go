@@ -8,7 +8,7 @@ import (
 
 // FeatureVersion changes whenever a feature's meaning changes, so a model
 // fitted on other features is refused (see Load).
-const FeatureVersion = 24
+const FeatureVersion = 25
 
 // The features of a candidate sentence, by index in a feature vector.
 const (

@@ -145,7 +145,7 @@ func typeEvidence(q Question, sent Sentence, runs []nameRun, known map[string]bo
 			}
 		}
 		score := namesScore(runs, lexicon.Place)
-		if score < 0.5 && len(commonPlaces(s, known)) > 0 {
+		if score < 0.5 && len(commonPlaces(sent, known)) > 0 {
 			score = 0.5
 		}
 		return score
@@ -169,20 +169,33 @@ var commonPlaceRE = regexp.MustCompile(`\b(?:in|at|on|inside|outside|near|into|o
 // part of the body, a made thing (a building, a vehicle), a natural object.
 var placeFields = map[string]bool{"location": true, "body": true, "artifact": true, "object": true}
 
-// commonPlaces are the byte ranges of the common nouns of s that answer
-// "where" ("in the neck": neck), the question's and title's words aside.
-func commonPlaces(s string, known map[string]bool) [][2]int {
+// commonPlaces are the byte ranges of the common nouns of a sentence that
+// answer "where" ("in the neck": neck), the question's and title's words
+// (known, by index term) aside.
+func commonPlaces(sent Sentence, known map[string]bool) [][2]int {
 	var out [][2]int
+	s := sent.Text
 	for _, m := range commonPlaceRE.FindAllStringSubmatchIndex(s, -1) {
 		for k := 2; k+1 < len(m) && m[k] >= 0; k += 2 { // the noun, or the noun after an adjective
 			w := s[m[k]:m[k+1]]
-			if !known[w] && placeFields[lexicon.Field(w)] {
+			if !known[termAt(sent, m[k])] && placeFields[lexicon.Field(w)] {
 				out = append(out, [2]int{m[k], m[k+1]})
 				break
 			}
 		}
 	}
 	return out
+}
+
+// termAt is the index term of the sentence's token that starts at byte
+// start, "" if none does.
+func termAt(s Sentence, start int) string {
+	for _, t := range s.Tokens {
+		if t.Start == start {
+			return t.Term
+		}
+	}
+	return ""
 }
 
 // reasonEvidence is 1 for a sentence that gives a cause or a purpose
@@ -510,7 +523,7 @@ func typedSpans(q Question, s Sentence, runs []nameRun, known map[string]bool) [
 		}
 	case KindPlace:
 		names(lexicon.Place)
-		out = append(out, commonPlaces(s.Text, known)...)
+		out = append(out, commonPlaces(s, known)...)
 	case KindNumber:
 		if q.Unit != UnitAny {
 			values(unitPatterns[q.Unit].FindAllStringIndex(s.Text, -1))
