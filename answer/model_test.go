@@ -130,44 +130,37 @@ func TestNameClasses(t *testing.T) {
 	}
 }
 
+// TestFindNumbers checks the numbers of a sentence, and those of them that
+// can be the quantity a number question asks for.
 func TestFindNumbers(t *testing.T) {
 	for _, tc := range []struct {
-		s    string
-		want []string
+		s                   string
+		numbers, quantities []string
 	}{
-		{"A total of 39 are confirmed dead, up from 1,000.5 on day two.", []string{"39", "1,000.5", "two"}},
-		{"Van Biljon was seventy years old; seventy-two came.", []string{"seventy", "seventy-two"}},
-		{"The F-35s and COVID19 and Boeing 707s flew first.", []string{"first"}},
-		{"Ends with 2019.", []string{"2019"}},
-		{"Someone had none.", nil},
+		{"A total of 39 are confirmed dead, up from 1,000.5 on day two.", []string{"39", "1,000.5", "two"}, []string{"39", "1,000.5", "two"}},
+		{"Van Biljon was seventy years old; seventy-two came.", []string{"seventy", "seventy-two"}, []string{"seventy", "seventy-two"}},
+		{"The F-35s and COVID19 and Boeing 707s flew first.", []string{"first"}, nil},
+		{"Ends with 2019.", []string{"2019"}, nil},
+		{"Someone had none.", nil, nil},
+		{"The 2020 census counted 2000 people in 2019.", []string{"2020", "2000", "2019"}, []string{"2000"}},
+		{"On June 3 at 3:30am, 12 fire engines came; by 3 July, 10 pm, forty more.", []string{"3", "3", "12", "3", "10", "forty"}, []string{"12", "forty"}},
+		{"The fire broke out at 1800 UTC; 1,500 homes burnt.", []string{"1800", "1,500"}, []string{"1,500"}},
+		{"It passed 230-to-198 on May 16, 2019.", []string{"230", "198", "16", "2019"}, []string{"230", "198"}},
+		{"The first of three votes came second.", []string{"first", "three", "second"}, []string{"three"}},
 	} {
-		var got []string
-		for _, loc := range findNumbers(tc.s) {
-			got = append(got, tc.s[loc[0]:loc[1]])
-		}
-		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
-			t.Errorf("findNumbers(%q) = %q, want %q", tc.s, got, tc.want)
-		}
-	}
-}
-
-func TestQuantities(t *testing.T) {
-	for _, tc := range []struct {
-		s    string
-		want []string
-	}{
-		{"The 2020 census counted 2000 people in 2019.", []string{"2000"}},
-		{"On June 3 at 3:30am, 12 fire engines came; by 3 July, 10 pm, forty more.", []string{"12", "forty"}},
-		{"The fire broke out at 1800 UTC; 1,500 homes burnt.", []string{"1,500"}},
-		{"It passed 230-to-198 on May 16, 2019.", []string{"230", "198"}},
-		{"The first of three votes came second.", []string{"three"}},
-	} {
-		var got []string
-		for _, loc := range quantities(tc.s, findNumbers(tc.s)) {
-			got = append(got, tc.s[loc[0]:loc[1]])
-		}
-		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
-			t.Errorf("quantities(%q) = %q, want %q", tc.s, got, tc.want)
+		nums := findNumbers(tc.s)
+		for _, c := range []struct {
+			name string
+			locs [][]int
+			want []string
+		}{{"findNumbers", nums, tc.numbers}, {"quantities", quantities(tc.s, nums), tc.quantities}} {
+			var got []string
+			for _, loc := range c.locs {
+				got = append(got, tc.s[loc[0]:loc[1]])
+			}
+			if strings.Join(got, "|") != strings.Join(c.want, "|") {
+				t.Errorf("%s(%q) = %q, want %q", c.name, tc.s, got, c.want)
+			}
 		}
 	}
 }

@@ -641,16 +641,16 @@ func findNumbers(s string) [][]int {
 func quantities(s string, nums [][]int) [][]int {
 	out := nums[:0:0]
 	for _, loc := range nums {
-		if !datePart(s, loc[0], loc[1]) {
+		if !notQuantity(s, loc[0], loc[1]) {
 			out = append(out, loc)
 		}
 	}
 	return out
 }
 
-// datePart reports whether the number s[i:j] is part of a date or a time, or
-// a rank.
-func datePart(s string, i, j int) bool {
+// notQuantity reports whether the number s[i:j] is part of a date or a time,
+// or a rank.
+func notQuantity(s string, i, j int) bool {
 	if s[i] < '0' || s[i] > '9' {
 		return ordinals[strings.ToLower(s[i:j])] // a rank, not a quantity
 	}
